@@ -1,0 +1,131 @@
+// The configuration schema. config/default.json holds every default; a
+// terminal's own file is merged over it and the result must pass this schema.
+// Objects are strict so that a misspelt key is reported instead of ignored.
+import { z } from 'zod';
+
+const pinHash = z.string().regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'not a hash made by `scanpos hash-pin`');
+
+const timezone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'unknown time zone');
+
+const regex = z.string().refine((source) => {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid regular expression');
+
+const ms = z.number().int().positive();
+const cents = z.number().int().nonnegative();
+
+export const configSchema = z.strictObject({
+  version: z.number().int().positive(),
+  terminal: z.strictObject({
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and -, at most 32'),
+    number: z.string().regex(/^\d{4}$/, 'four digits (part of every order number this terminal makes)'),
+    locale: z.enum(['en', 'zh-CN']),
+    timezone,
+    currency: z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code such as CNY'),
+    merchantName: z.string().min(1).max(64),
+  }),
+  storage: z.strictObject({
+    dir: z.string().min(1),
+  }),
+  network: z.strictObject({
+    driver: z.enum(['mqtt', 'sim']),
+    topicPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/),
+    rpcTimeoutMs: ms,
+  }),
+  mqtt: z.strictObject({
+    url: z.string().regex(/^(mqtts?|wss?|tcp|ssl):\/\/.+/, 'an mqtt://, mqtts://, ws:// or wss:// URL'),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    ca: z.string().optional(),
+    cert: z.string().optional(),
+    key: z.string().optional(),
+  }),
+  display: z.strictObject({
+    driver: z.enum(['tty', 'sim']),
+    path: z.string().optional(),
+    rows: z.number().int().min(4).max(40),
+    cols: z.number().int().min(16).max(80),
+  }),
+  keypad: z.strictObject({
+    driver: z.enum(['tty', 'sim', 'gpio']),
+  }),
+  scanner: z.strictObject({
+    driver: z.enum(['serial', 'sim']),
+    path: z.string().optional(),
+    baudRate: z.number().int().positive().optional(),
+  }),
+  printer: z.strictObject({
+    driver: z.enum(['escpos', 'sim']),
+    interface: z.enum(['serial', 'tcp']).optional(),
+    path: z.string().optional(),
+    baudRate: z.number().int().positive().optional(),
+    host: z.string().optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    columns: z.number().int().min(24).max(64),
+    /** The simulator writes each printed document as a text file here (relative to storage.dir). */
+    outputDir: z.string().optional(),
+  }),
+  indicators: z.strictObject({
+    driver: z.enum(['none', 'sim']),
+  }),
+  security: z.strictObject({
+    supervisorPinHash: pinHash.optional(),
+    technicianPinHash: pinHash.optional(),
+    pinMaxTries: z.number().int().min(1).max(10),
+    pinLockoutMs: ms,
+    opsPublicKeys: z.array(z.strictObject({ keyId: z.string().min(1), publicKey: z.string().min(1) })),
+  }),
+  ui: z.strictObject({
+    /** Back to the home screen after this long without a key (not while waiting on the host). */
+    idleTimeoutMs: ms,
+    /** How long the scan step waits for the customer's code. */
+    scanTimeoutMs: ms,
+  }),
+  receipt: z.strictObject({
+    header: z.array(z.string().max(64)).max(6),
+    footer: z.array(z.string().max(64)).max(6),
+    merchantCopy: z.boolean(),
+    customerCopy: z.boolean(),
+  }),
+  paycodes: z
+    .array(z.strictObject({ channel: z.enum(['wechat', 'alipay', 'unionpay']), pattern: regex, confirmed: z.boolean() }))
+    .min(1),
+  refund: z.strictObject({
+    maxAgeDays: z.number().int().positive(),
+    maxRefundsPerOrder: z.number().int().positive(),
+  }),
+  offline: z.strictObject({
+    maxRefundCents: cents,
+    maxTotalCents: cents,
+    maxCount: z.number().int().nonnegative(),
+    alertAfterMs: ms,
+  }),
+  log: z.strictObject({
+    level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+    /** Log file (relative to the config file); stdout when absent. */
+    file: z.string().optional(),
+  }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type PaycodeRule = Config['paycodes'][number];
+
+/** Every problem at once, one line each, with its path: `terminal.id: letters, digits…`. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.length ? issue.path.join('.') : '(top)';
+    return `${path}: ${issue.message}`;
+  });
+}
