@@ -1,0 +1,46 @@
+// Home: who and where the terminal is, what is queued, and the menu.
+import { message, t, type ScreenDef } from './common.ts';
+import { startRefund } from './start-refund.ts';
+
+export const home: ScreenDef<'home'> = {
+  idle: false,
+  on(_screen, event, ctx) {
+    if (event.type !== 'key') return null;
+    const w = t(ctx);
+    switch (event.key) {
+      case '1':
+        if (!ctx.online) return { screen: message(w.paymentNeedsNetwork, { title: w.sale }), effects: [{ type: 'signal', signal: 'error' }] };
+        return { screen: { id: 'sale.amount', cents: 0 } };
+      case '2':
+        return startRefund(ctx, event.at);
+      case '3':
+        return { screen: { id: 'txns.list', index: 0 }, effects: [{ type: 'loadTxns', limit: 50 }] };
+      case '4':
+        return { screen: message(w.notAvailable, { title: w.settlement, tone: 'info' }) };
+      case '9':
+        if (!ctx.pins.technician) return { screen: message(w.noTechPin, { title: w.technician }) };
+        return { screen: message(w.notAvailable, { title: w.technician, tone: 'info' }) };
+      default:
+        return null;
+    }
+  },
+  view(_screen, ctx) {
+    const w = t(ctx);
+    return {
+      title: `${w.appName} ${ctx.terminalId}`,
+      status: ctx.online ? w.online : w.offline,
+      lines: [w.queuedCount(ctx.queued), ...ctx.notices.map((n) => `! ${n}`), '', ...w.menu],
+    };
+  },
+};
+
+export const messageScreen: ScreenDef<'message'> = {
+  idle: true,
+  on(screen, event) {
+    if (event.type === 'key' && (event.key === 'OK' || event.key === 'CANCEL')) return { screen: screen.back };
+    return null;
+  },
+  view(screen, ctx) {
+    return { title: screen.title, lines: [screen.text], footer: t(ctx).hintOk };
+  },
+};

@@ -1,0 +1,33 @@
+// Refund, step 2b: the order as the terminal knows it — network, status,
+// paid, refunded, left — or why it cannot be refunded.
+import { remainingCents } from '../../src/domain/refund-rules.ts';
+import { money, t, type ScreenDef } from '../common.ts';
+import { back } from './lookup.ts';
+
+export const refundCheck: ScreenDef<'refund.check'> = {
+  idle: true,
+  on(screen, event) {
+    if (event.type !== 'key') return null;
+    if (event.key === 'CANCEL' || (event.key === 'OK' && screen.refusal)) {
+      return { screen: event.key === 'CANCEL' ? { id: 'refund.order', digits: '' } : back(screen.flow.from) };
+    }
+    if (event.key !== 'OK') return null;
+    return { screen: { id: 'refund.pin', flow: screen.flow, digits: '', checking: false } };
+  },
+  view(screen, ctx) {
+    const w = t(ctx);
+    const { order, pending } = screen.flow;
+    const lines = [
+      `${w.orderNumber}: ${order.orderId}`,
+      `${w.network}: ${w.channel[order.channel]}  ${w.orderStatus[order.status]}`,
+      `${w.paidAmount}: ${money(ctx, order.amountCents)}  ${w.refunded}: ${money(ctx, order.refundedCents)}`,
+    ];
+    if (pending.count > 0) lines.push(`${w.queuedHere}: ${money(ctx, pending.cents)} (${pending.count})`);
+    if (screen.refusal) {
+      lines.push('', w.refusal[screen.refusal]);
+      return { title: `${w.refund}: ${w.declined}`, lines, footer: w.okNext.home };
+    }
+    lines.push(`${w.remaining}: ${money(ctx, remainingCents(order, pending))}`);
+    return { title: w.refund, lines, footer: w.hintOkCancel };
+  },
+};
