@@ -72,12 +72,17 @@ export function transition(machine: Machine, event: Event): Transition {
     lastInputAt = event.at;
     if (event.type === 'key') effects.push({ type: 'signal', signal: 'click' });
   }
+  const step: Step | null = defOf(machine.screen).on(machine.screen as never, event, ctx);
+  if (step) {
+    // A screen that changes by itself (a time-out message) restarts the idle
+    // time, so the merchant gets to read what it says.
+    if (event.type === 'tick') lastInputAt = event.at;
+    return { machine: { ctx, screen: step.screen, lastInputAt }, effects: [...effects, ...(step.effects ?? [])] };
+  }
   if (event.type === 'tick' && defOf(machine.screen).idle && event.at - lastInputAt >= ctx.idleTimeoutMs) {
     return { machine: { ctx, screen: { id: 'home' }, lastInputAt }, effects };
   }
-  const step: Step | null = defOf(machine.screen).on(machine.screen as never, event, ctx);
-  if (!step) return { machine: { ctx, screen: machine.screen, lastInputAt }, effects };
-  return { machine: { ctx, screen: step.screen, lastInputAt }, effects: [...effects, ...(step.effects ?? [])] };
+  return { machine: { ctx, screen: machine.screen, lastInputAt }, effects };
 }
 
 function updateCtx(ctx: Ctx, event: Event): Ctx {

@@ -1,0 +1,86 @@
+// `scanpos` command line: run the terminal, make PIN hashes (and, later, the
+// reference host and the ops tools). Every command checks its input and says
+// what is wrong in one line per problem.
+import { parseArgs } from 'node:util';
+
+const USAGE = `usage:
+  scanpos run --config FILE        run the terminal with the devices in FILE
+  scanpos hash-pin PIN             print the hash to put in security.supervisorPinHash / technicianPinHash
+  scanpos help                     this text`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'run':
+      return run(rest);
+    case 'hash-pin':
+      return hashPinCommand(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE + '\n');
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`scanpos: unknown command "${command}"\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+async function hashPinCommand(args: string[]): Promise<number> {
+  const { hashPin, isValidPin } = await import('./domain/pin.ts');
+  const pin = args[0];
+  if (args.length !== 1 || !pin || !isValidPin(pin)) {
+    process.stderr.write('scanpos hash-pin: give one PIN of 4 to 12 digits\n');
+    return 2;
+  }
+  process.stdout.write(hashPin(pin) + '\n');
+  return 0;
+}
+
+async function run(args: string[]): Promise<number> {
+  let values: { config?: string };
+  try {
+    ({ values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, strict: true }));
+  } catch (err) {
+    process.stderr.write(`scanpos run: ${(err as Error).message}\n`);
+    return 2;
+  }
+  if (!values.config) {
+    process.stderr.write('scanpos run: --config FILE is required (config/default.json runs the simulator)\n');
+    return 2;
+  }
+  const { loadConfig } = await import('../config/load.ts');
+  const loaded = loadConfig(values.config);
+  if (!loaded.ok) {
+    process.stderr.write(`scanpos run: ${values.config} is not a usable config:\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}\n`);
+    return 2;
+  }
+  const { startTerminal } = await import('./runtime/main.ts');
+  let running: Awaited<ReturnType<typeof startTerminal>>;
+  let resolveExit!: (code: number) => void;
+  const exited = new Promise<number>((resolve) => (resolveExit = resolve));
+  const shutdown = (code: number) => {
+    void running?.stop().then(() => resolveExit(code), () => resolveExit(1));
+  };
+  try {
+    running = await startTerminal({ config: loaded.config, onInterrupt: () => shutdown(0) });
+  } catch (err) {
+    process.stderr.write(`scanpos run: cannot start: ${(err as Error).message}\n`);
+    return 1;
+  }
+  process.once('SIGTERM', () => shutdown(0));
+  process.once('SIGINT', () => shutdown(0));
+  return exited;
+}
+
+const invokedDirectly = process.argv[1] && /cli\.(ts|js|mjs)$|scanpos(\.js)?$/.test(process.argv[1]);
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`scanpos: ${(err as Error)?.stack ?? String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

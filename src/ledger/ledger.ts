@@ -1,0 +1,277 @@
+// The terminal's ledger: every transaction, from the moment it is made until
+// the host's final answer, plus the small stores the runtime keeps.
+//
+// Layout under `dir` (each file an envelope with format name and version):
+//   outbox.json          transactions without a final result, creation order
+//   days/YYYY-MM-DD.json final records, one file per business day
+//   orders.json          orders seen here, capped
+//   state.json           sale sequence and PIN lockouts
+// The only write before a transaction is sent is the small outbox; history
+// lives in day segments that are read when asked for, never all at once.
+import { join } from 'node:path';
+import type { Order, Txn, TxnRecord, TxnResult } from '../domain/types.ts';
+import { isFinal } from '../domain/types.ts';
+import type { Logger } from '../runtime/log.ts';
+import { BusinessCalendar } from './business-day.ts';
+import { ensureDir, type Recovery } from './durable-file.ts';
+import { maskPayCode } from './mask.ts';
+import { DEFAULT_MAX_ORDERS, OrderCache } from './orders.ts';
+import { Outbox } from './outbox.ts';
+import { DaySegments } from './segments.ts';
+import { SerialQueue } from './serial.ts';
+import { TerminalState, type Lockout } from './state.ts';
+
+export type { Lockout, Recovery };
+export { DamagedFileError, FormatTooNewError } from './durable-file.ts';
+
+export interface LedgerOptions {
+  dir: string;
+  /** IANA name; business days (and so day segments) follow it. */
+  timezone: string;
+  now?: () => Date;
+  /** Orders kept in the cache; the least recently seen go first. */
+  maxOrders?: number;
+  log?: Logger;
+}
+
+export interface OpenedLedger {
+  ledger: Ledger;
+  /** Files that were damaged or half-written and replaced by their previous generation. */
+  recovered: Array<{ file: string; reason: string }>;
+}
+
+/** `record` was given an id this terminal already has. */
+export class DuplicateTransactionError extends Error {
+  override readonly name = 'DuplicateTransactionError';
+}
+
+/** No transaction with this id is pending (or, for `settle`, known at all). */
+export class UnknownTransactionError extends Error {
+  override readonly name = 'UnknownTransactionError';
+}
+
+interface Parts {
+  outbox: Outbox;
+  segments: DaySegments;
+  orders: OrderCache;
+  state: TerminalState;
+  calendar: BusinessCalendar;
+  now: () => Date;
+  log: Logger | undefined;
+}
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+export class Ledger {
+  /** Changes run one at a time: each is a few awaited writes that must not interleave. */
+  private readonly changes = new SerialQueue();
+  private closed = false;
+
+  private constructor(private readonly p: Parts) {}
+
+  static async open(options: LedgerOptions): Promise<OpenedLedger> {
+    const calendar = new BusinessCalendar(options.timezone);
+    const now = options.now ?? (() => new Date());
+    const log = options.log;
+    const recovered: Recovery[] = [];
+    let opening = true;
+    // Recoveries found later (an old segment read on demand) are logged by the file layer only.
+    const onRecover = (recovery: Recovery): void => {
+      if (opening) recovered.push(recovery);
+    };
+    const daysDir = join(options.dir, 'days');
+    await ensureDir(daysDir);
+
+    const outbox = await Outbox.open({ file: join(options.dir, 'outbox.json'), log, onRecover });
+    const orders = await OrderCache.open({
+      file: join(options.dir, 'orders.json'),
+      maxOrders: options.maxOrders ?? DEFAULT_MAX_ORDERS,
+      now,
+      log,
+      onRecover,
+    });
+    const state = await TerminalState.open({ file: join(options.dir, 'state.json'), log, onRecover });
+    const segments = new DaySegments({ dir: daysDir, calendar, now, log, onRecover });
+    const todayRecovered = await segments.openToday();
+
+    // Write recovered stores back at once: the damaged file is set aside, the
+    // good generation stays as .prev, and the next boot is clean.
+    if (outbox.recovered) await outbox.rewrite();
+    if (orders.recovered) await orders.rewrite();
+    if (state.recovered) await state.rewrite();
+    if (todayRecovered) await segments.rewriteToday();
+
+    const ledger = new Ledger({ outbox, segments, orders, state, calendar, now, log });
+    await ledger.dropSettledFromOutbox();
+    opening = false;
+    return { ledger, recovered };
+  }
+
+  /** Durable in the outbox (queued, 0 attempts) before it resolves. */
+  record(txn: Txn): Promise<TxnRecord> {
+    return this.change(async () => {
+      if (typeof txn.id !== 'string' || txn.id === '') throw new Error('a transaction needs an id');
+      if (!Number.isInteger(txn.amountCents) || txn.amountCents <= 0) {
+        throw new Error(`transaction ${txn.id}: amount must be a positive whole number of cents, got ${txn.amountCents}`);
+      }
+      const day = this.p.calendar.dayOf(txn.createdAt); // also rejects a createdAt that is not a time
+      if (this.p.outbox.get(txn.id) || (await this.p.segments.findIn(day, txn.id))) {
+        throw new DuplicateTransactionError(`transaction ${txn.id} is already recorded`);
+      }
+      const record: TxnRecord = { txn: clone(txn), state: 'queued', attempts: 0, updatedAt: this.stamp() };
+      await this.p.outbox.add(record);
+      this.p.log?.debug({ id: txn.id, type: txn.type }, 'ledger: recorded');
+      return clone(record);
+    });
+  }
+
+  /** Counts a submission before it is sent, so a restart knows the host may have seen it. */
+  noteAttempt(id: string): Promise<TxnRecord> {
+    return this.change(async () => {
+      const pending = this.pending(id);
+      const next: TxnRecord = { ...pending, attempts: pending.attempts + 1, updatedAt: this.stamp() };
+      await this.p.outbox.replace(next);
+      return clone(next);
+    });
+  }
+
+  /**
+   * Approved or declined: written to its day segment (pay code masked), then
+   * out of the outbox. Processing: stays in the outbox. An answer for a
+   * transaction that is already final (a replay answered twice) changes nothing.
+   */
+  settle(id: string, result: TxnResult): Promise<TxnRecord> {
+    return this.change(async () => {
+      if (result.id !== id) throw new Error(`the result for ${result.id} cannot settle ${id}`);
+      if (!['approved', 'declined', 'processing'].includes(result.status)) {
+        throw new Error(`transaction ${id}: unknown result status ${JSON.stringify(result.status)}`);
+      }
+      const pending = this.p.outbox.get(id);
+      if (!pending) {
+        const final = await this.p.segments.find(id);
+        if (!final) throw new UnknownTransactionError(`transaction ${id} is not in the ledger`);
+        this.p.log?.info({ id, state: final.state, late: result.status }, 'ledger: answer for a final transaction ignored');
+        return clone(final);
+      }
+      if (result.order) await this.p.orders.put(result.order);
+      const updatedAt = this.stamp();
+      if (result.status === 'processing') {
+        const next: TxnRecord = { ...pending, state: 'processing', result: clone(result), updatedAt };
+        await this.p.outbox.replace(next);
+        return clone(next);
+      }
+      const final: TxnRecord = {
+        txn: { ...pending.txn, payCode: maskPayCode(pending.txn.payCode) },
+        state: result.status,
+        result: clone(result),
+        attempts: pending.attempts,
+        updatedAt,
+      };
+      // Segment first: a crash before the outbox write leaves the record in
+      // both, which open() resolves; the other order could lose it.
+      await this.p.segments.append(final);
+      await this.p.outbox.remove(new Set([id]));
+      this.p.log?.debug({ id, state: final.state }, 'ledger: settled');
+      return clone(final);
+    });
+  }
+
+  /** Pending transactions, creation order. */
+  outbox(): readonly TxnRecord[] {
+    return this.p.outbox.list().map(clone);
+  }
+
+  /** Refund amount of this order still waiting for a final answer. */
+  pendingRefundCents(orderId: string): number {
+    return this.pendingRefunds(orderId).reduce((sum, record) => sum + record.txn.amountCents, 0);
+  }
+
+  pendingRefundCount(orderId: string): number {
+    return this.pendingRefunds(orderId).length;
+  }
+
+  /** The outbox first, then day segments newest first. */
+  async find(id: string): Promise<TxnRecord | undefined> {
+    const pending = this.p.outbox.get(id);
+    if (pending) return clone(pending);
+    const final = await this.p.segments.find(id);
+    return final && clone(final);
+  }
+
+  /** Newest first by creation time, pending ones included; reads only as many days back as needed. */
+  async recent(limit: number): Promise<TxnRecord[]> {
+    const count = Math.max(0, Math.floor(limit));
+    if (count === 0) return [];
+    const pending = this.p.outbox.list();
+    const dated = pending.map((record) => ({ id: record.txn.id, day: this.p.calendar.dayOf(record.txn.createdAt) }));
+    const byId = new Map<string, TxnRecord>();
+    for (const record of pending) byId.set(record.txn.id, record);
+    // A settle running meanwhile can show a record in both; the final copy wins.
+    for (const record of await this.p.segments.newest(count, dated)) byId.set(record.txn.id, record);
+    return [...byId.values()]
+      .sort((a, b) => Date.parse(b.txn.createdAt) - Date.parse(a.txn.createdAt))
+      .slice(0, count)
+      .map(clone);
+  }
+
+  order(orderId: string): Order | undefined {
+    const order = this.p.orders.get(orderId);
+    return order && clone(order);
+  }
+
+  putOrder(order: Order): Promise<void> {
+    return this.change(() => this.p.orders.put(order));
+  }
+
+  /** 1..999, then 1 again; durable before it resolves. */
+  nextSaleSequence(): Promise<number> {
+    return this.change(() => this.p.state.nextSaleSequence());
+  }
+
+  lockout(role: string): Lockout {
+    return this.p.state.lockout(role);
+  }
+
+  setLockout(role: string, value: Lockout): Promise<void> {
+    return this.change(() => this.p.state.setLockout(role, value));
+  }
+
+  /** Waits for the writes in progress; later changes are refused. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.changes.idle();
+    await this.p.segments.idle();
+  }
+
+  private change<R>(step: () => Promise<R>): Promise<R> {
+    if (this.closed) return Promise.reject(new Error('the ledger is closed'));
+    return this.changes.run(step);
+  }
+
+  private pending(id: string): TxnRecord {
+    const record = this.p.outbox.get(id);
+    if (!record) throw new UnknownTransactionError(`transaction ${id} is not pending in the outbox`);
+    return record;
+  }
+
+  private pendingRefunds(orderId: string): TxnRecord[] {
+    return this.p.outbox.list().filter((r) => r.txn.type === 'refund' && r.txn.orderId === orderId);
+  }
+
+  private stamp(): string {
+    return this.p.now().toISOString();
+  }
+
+  /** A crash between the segment write and the outbox write leaves a final record in both. */
+  private async dropSettledFromOutbox(): Promise<void> {
+    const settled = new Set<string>();
+    for (const record of this.p.outbox.list()) {
+      const day = this.p.calendar.dayOf(record.txn.createdAt);
+      const final = await this.p.segments.findIn(day, record.txn.id);
+      if (final && isFinal(final.state)) settled.add(record.txn.id);
+    }
+    if (settled.size === 0) return;
+    this.p.log?.info({ ids: [...settled] }, 'ledger: dropped settled transactions left in the outbox by an interrupted write');
+    await this.p.outbox.remove(settled);
+  }
+}

@@ -1,0 +1,76 @@
+// Composition root: config → logger → ledger → devices → terminal. The only
+// place that chooses real drivers or simulators.
+import { join } from 'node:path';
+import type { Config } from '../../config/schema.ts';
+import type { SimHost } from '../../hal/network/sim.ts';
+import { TtyDisplay } from '../../hal/display/tty.ts';
+import { Ledger } from '../ledger/ledger.ts';
+import { HostClient } from '../sync/host-client.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { createDevices } from './devices.ts';
+import { createLogger, type Logger } from './log.ts';
+import { SimConsole } from './sim-console.ts';
+import { Terminal } from './terminal.ts';
+
+export interface StartOptions {
+  config: Config;
+  clock?: Clock;
+  logger?: Logger;
+  /** Far end of a simulated link; by default an in-process reference host with the demo orders. */
+  simHost?: SimHost;
+  /** Ctrl-C on the terminal window's keypad. */
+  onInterrupt?: () => void;
+}
+
+export interface Running {
+  terminal: Terminal;
+  ledger: Ledger;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+/** Where logs go: a file when this terminal window is the display, stdout otherwise. */
+export function logFile(config: Config): string | undefined {
+  if (config.log.file) return config.log.file;
+  const drawsOnStdout = config.display.driver === 'tty' && !config.display.path;
+  return drawsOnStdout ? join(config.storage.dir, 'logs', 'scanpos.log') : undefined;
+}
+
+export async function startTerminal(options: StartOptions): Promise<Running> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const file = logFile(config);
+  const logger = options.logger ?? createLogger({ level: config.log.level, ...(file ? { file } : {}) });
+  const { ledger, recovered } = await Ledger.open({ dir: config.storage.dir, timezone: config.terminal.timezone, now: () => new Date(clock.now()), log: logger });
+  const notices = recovered.map((r) => `Storage: ${r.file} restored from its previous copy`);
+  for (const r of recovered) logger.warn({ file: r.file, reason: r.reason }, 'storage recovered from the previous generation');
+
+  let simHost = options.simHost;
+  if (config.network.driver === 'sim' && !simHost) {
+    // Loaded only for the simulator: a board's bundle never runs the host.
+    const { inProcessHost } = await import('./sim-host.ts');
+    simHost = await inProcessHost({ logger, now: () => new Date(clock.now()) });
+  }
+  const devices = createDevices(config, { logger, ...(simHost ? { simHost } : {}), ...(options.onInterrupt ? { onInterrupt: options.onInterrupt } : {}) });
+  const host = new HostClient({ link: devices.link, timeoutMs: () => config.network.rpcTimeoutMs, logger });
+  const console = SimConsole.applies(config) ? new SimConsole({ config, devices, logger }) : undefined;
+  const terminal = new Terminal({ config, devices, ledger, host, clock, logger, notices, ...(console ? { keyFilter: (k) => console.filter(k) } : {}) });
+  await terminal.start();
+  console?.start(devices.display instanceof TtyDisplay ? devices.display : undefined);
+  logger.info({ terminal: config.terminal.id, outbox: ledger.outbox().length }, 'terminal started');
+
+  let stopped = false;
+  return {
+    terminal,
+    ledger,
+    logger,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await terminal.stop();
+      await ledger.close();
+      logger.info('terminal stopped');
+      logger.flush?.();
+    },
+  };
+}

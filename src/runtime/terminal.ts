@@ -1,0 +1,184 @@
+// The terminal at run time: feeds device and runtime events to the screen
+// machine, draws its frames, and carries out its effects. One object holds
+// the running context; start() and stop() are its whole lifecycle.
+import type { Config } from '../../config/schema.ts';
+import type { Key } from '../../hal/keypad/types.ts';
+import { initialMachine, transition, view, type Machine } from '../../screens/machine.ts';
+import type { Ctx, Effect, Event } from '../../screens/types.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { HostClient } from '../sync/host-client.ts';
+import { OrderLookup } from '../sync/orders.ts';
+import { Replayer } from '../sync/replay.ts';
+import { Submitter } from '../sync/submit.ts';
+import type { Clock } from './clock.ts';
+import type { Devices } from './devices.ts';
+import type { Logger } from './log.ts';
+import { PinGuard } from './pin-guard.ts';
+
+export interface TerminalOptions {
+  config: Config;
+  devices: Devices;
+  ledger: Ledger;
+  host: HostClient;
+  clock: Clock;
+  logger: Logger;
+  /** Warnings to show on the home screen from the start (e.g. storage recovered). */
+  notices?: string[];
+  /** Keys the simulator console takes before the screens see them (F1 scan prompt, F2 network). */
+  keyFilter?: (key: Key) => boolean;
+}
+
+export function contextFrom(config: Config, online: boolean): Ctx {
+  return {
+    terminalId: config.terminal.id,
+    locale: config.terminal.locale,
+    currency: config.terminal.currency,
+    timezone: config.terminal.timezone,
+    merchantName: config.terminal.merchantName,
+    display: { rows: config.display.rows, cols: config.display.cols },
+    online,
+    queued: 0,
+    pins: { supervisor: !!config.security.supervisorPinHash, technician: !!config.security.technicianPinHash },
+    idleTimeoutMs: config.ui.idleTimeoutMs,
+    scanTimeoutMs: config.ui.scanTimeoutMs,
+    receipt: config.receipt,
+    paycodes: config.paycodes,
+    limits: config.refund,
+    notices: [],
+  };
+}
+
+export class Terminal {
+  readonly #o: TerminalOptions;
+  readonly pins: PinGuard;
+  readonly orders: OrderLookup;
+  readonly submitter: Submitter;
+  readonly replayer: Replayer;
+  #machine: Machine;
+  #lastFrame = '';
+  #stops: Array<() => void> = [];
+  #running = false;
+  /** Effects still running (their events are posted when they finish); stop() waits for them. */
+  #inFlight = new Set<Promise<void>>();
+
+  constructor(options: TerminalOptions) {
+    this.#o = options;
+    const { config, ledger, clock, logger, devices, host } = options;
+    this.pins = new PinGuard({
+      ledger,
+      hashes: () => ({ supervisor: config.security.supervisorPinHash, technician: config.security.technicianPinHash }),
+      maxTries: config.security.pinMaxTries,
+      lockoutMs: config.security.pinLockoutMs,
+      now: () => clock.now(),
+      logger,
+    });
+    this.orders = new OrderLookup({ ledger, host, link: devices.link, logger });
+    this.submitter = new Submitter({ config, ledger, host, link: devices.link, clock, logger });
+    this.replayer = new Replayer({ ledger, submitter: this.submitter, link: devices.link, logger });
+    const ctx = contextFrom(config, devices.link.status().connected);
+    this.#machine = initialMachine({ ...ctx, notices: options.notices ?? [] }, clock.now());
+  }
+
+  get machine(): Machine {
+    return this.#machine;
+  }
+
+  async start(): Promise<void> {
+    const { devices, clock, ledger } = this.#o;
+    await devices.display.start();
+    await devices.indicators.start();
+    await devices.printer.start();
+    await devices.scanner.start();
+    await devices.keypad.start();
+    this.#running = true;
+    this.#stops.push(
+      devices.keypad.onKey((key) => {
+        if (this.#o.keyFilter?.(key)) return;
+        this.post({ type: 'key', key, at: clock.now() });
+      }),
+      devices.scanner.onCode((code) => this.post({ type: 'scan', code, at: clock.now() })),
+      devices.link.onStatus((s) => this.post({ type: 'link', online: s.connected, at: clock.now() })),
+      this.submitter.onQueueChange(() => this.post({ type: 'queue', queued: ledger.outbox().length, at: clock.now() })),
+      this.replayer.onNotice((text) => this.post({ type: 'notices', notices: [...this.#machine.ctx.notices, text], at: clock.now() })),
+      clock.every(1000, () => this.post({ type: 'tick', at: clock.now() })),
+    );
+    this.post({ type: 'lock', until: this.pins.lockedUntil('supervisor'), at: clock.now() });
+    this.post({ type: 'queue', queued: ledger.outbox().length, at: clock.now() });
+    await devices.link.start();
+    this.post({ type: 'link', online: devices.link.status().connected, at: clock.now() });
+    this.replayer.start();
+    this.#render();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    for (const stop of this.#stops.splice(0)) stop();
+    this.replayer.stop();
+    await Promise.allSettled([...this.#inFlight]);
+    const { devices } = this.#o;
+    await devices.keypad.stop();
+    await devices.scanner.stop();
+    await devices.link.stop();
+    await devices.printer.stop();
+    await devices.indicators.stop();
+    await devices.display.stop();
+  }
+
+  /** Feeds one event to the machine, redraws, and starts the effects it asked for. */
+  post(event: Event): void {
+    if (!this.#running) return;
+    const { machine, effects } = transition(this.#machine, event);
+    this.#machine = machine;
+    this.#render();
+    for (const effect of effects) this.#run(effect);
+  }
+
+  /** Resolves when every effect started so far has finished (tests and orderly shutdown). */
+  async settled(): Promise<void> {
+    while (this.#inFlight.size) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  #render(): void {
+    const frame = view(this.#machine);
+    const key = frame.rows.join('\n') + '|' + (frame.emphasis ?? []).join(',');
+    if (key === this.#lastFrame) return;
+    this.#lastFrame = key;
+    this.#o.devices.display.render(frame);
+  }
+
+  #run(effect: Effect): void {
+    const { devices } = this.#o;
+    if (effect.type === 'signal') return devices.indicators.signal(effect.signal);
+    const job = this.#perform(effect)
+      .then((event) => {
+        if (event) this.post(event);
+      })
+      .catch((err: unknown) => this.#o.logger.error({ err, effect: effect.type }, 'effect failed'))
+      .finally(() => this.#inFlight.delete(job));
+    this.#inFlight.add(job);
+  }
+
+  async #perform(effect: Exclude<Effect, { type: 'signal' }>): Promise<Event | void> {
+    const { devices, clock, ledger, logger } = this.#o;
+    const at = () => clock.now();
+    switch (effect.type) {
+      case 'lookupOrder':
+        return { type: 'order', orderId: effect.orderId, lookup: await this.orders.lookup(effect.orderId), at: at() };
+      case 'verifyPin':
+        return { type: 'pin', outcome: await this.pins.check(effect.role, effect.pin), at: at() };
+      case 'submit': {
+        const outcome = await this.submitter.submit(effect.draft);
+        if (outcome.kind === 'refused') return { type: 'refused', refusal: outcome.refusal, at: at() };
+        return { type: 'txn', record: outcome.record, ...(outcome.notified ? { notified: outcome.notified } : {}), at: at() };
+      }
+      case 'print': {
+        const printed = await devices.printer.print(effect.doc);
+        if (!printed.ok) logger.warn({ reason: printed.reason, doc: effect.doc.title }, 'receipt not printed');
+        return;
+      }
+      case 'loadTxns':
+        return { type: 'txns', records: await ledger.recent(effect.limit), at: at() };
+    }
+  }
+}

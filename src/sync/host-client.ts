@@ -1,0 +1,56 @@
+// Typed calls to the acquirer host over the link. Every reply is validated:
+// a malformed answer is logged and treated as no answer (the transaction
+// stays in the outbox), never trusted.
+import type { Link, RpcOutcome } from '../../hal/network/types.ts';
+import { orderSchema, txnResultSchema } from '../domain/wire.ts';
+import type { Contact, Order, Txn, TxnResult } from '../domain/types.ts';
+import type { Logger } from '../runtime/log.ts';
+
+export type HostAnswer<T> = { kind: 'ok'; value: T } | { kind: 'error'; code: string; message: string } | { kind: 'unreachable'; reason: string };
+
+export interface HostClientOptions {
+  link: Link;
+  /** How long to wait for an answer before the host counts as unreachable. */
+  timeoutMs: () => number;
+  logger: Logger;
+}
+
+export class HostClient {
+  readonly #o: HostClientOptions;
+
+  constructor(options: HostClientOptions) {
+    this.#o = options;
+  }
+
+  getOrder(orderId: string): Promise<HostAnswer<Order>> {
+    return this.#call('order.get', { orderId }, (r) => orderSchema.safeParse(r.order));
+  }
+
+  submit(txn: Txn): Promise<HostAnswer<TxnResult>> {
+    return this.#call('txn.submit', { txn }, (r) => txnResultSchema.safeParse(r.result));
+  }
+
+  query(id: string): Promise<HostAnswer<TxnResult>> {
+    return this.#call('txn.query', { id }, (r) => txnResultSchema.safeParse(r.result));
+  }
+
+  notify(params: { txnId: string; orderId: string; contact: Contact; text: string }): Promise<HostAnswer<true>> {
+    return this.#call<true>('notify.send', { ...params }, (r) => (r.queued === true ? { success: true, data: true } : { success: false }));
+  }
+
+  async #call<T>(
+    method: Parameters<Link['request']>[0],
+    params: Record<string, unknown>,
+    parse: (result: Record<string, unknown>) => { success: true; data: T } | { success: false; error?: unknown },
+  ): Promise<HostAnswer<T>> {
+    const outcome: RpcOutcome = await this.#o.link.request(method, params, this.#o.timeoutMs());
+    if (outcome.kind === 'unreachable') return { kind: 'unreachable', reason: outcome.reason };
+    if (outcome.kind === 'error') return { kind: 'error', code: outcome.error.code, message: outcome.error.message };
+    const parsed = parse(outcome.result);
+    if (!parsed.success) {
+      this.#o.logger.warn({ method, error: String(parsed.error ?? 'bad shape') }, 'host answer malformed: ignored');
+      return { kind: 'unreachable', reason: 'malformed answer' };
+    }
+    return { kind: 'ok', value: parsed.data };
+  }
+}

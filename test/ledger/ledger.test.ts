@@ -1,0 +1,236 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuplicateTransactionError, Ledger, type LedgerOptions } from '../../src/ledger/ledger.ts';
+import { PAY_CODE, allFiles, clock, order, readJson, result, tempDir, txn } from './helpers.ts';
+
+const test = suite('ledger/outbox and settlement');
+
+const T0 = '2026-11-27T02:00:00.000Z';
+
+async function open(dir: string, extra: Partial<LedgerOptions> = {}): Promise<Ledger> {
+  const { ledger } = await Ledger.open({ dir, timezone: 'Asia/Shanghai', now: () => new Date(T0), ...extra });
+  return ledger;
+}
+
+test('a recorded transaction is in the outbox, queued, after a restart', async () => {
+  const dir = join(tempDir(), 'data', 'nested'); // open creates the folder
+  const ledger = await open(dir);
+  const record = await ledger.record(txn());
+  assert.equal(record, { txn: txn(), state: 'queued', attempts: 0, updatedAt: T0 });
+  await ledger.close();
+
+  const again = await open(dir);
+  assert.equal(again.outbox(), [record]);
+  assert.equal(await again.find('R0001'), record);
+  await again.close();
+});
+
+test('a duplicate id is refused, whether still pending or already final', async () => {
+  const ledger = await open(tempDir());
+  await ledger.record(txn());
+  await ledger.record(txn({ amountCents: 1 })).then(
+    () => assert.unreachable('duplicate accepted'),
+    (error: Error) => assert.instance(error, DuplicateTransactionError),
+  );
+  await ledger.settle('R0001', result('R0001'));
+  await ledger.record(txn()).then(
+    () => assert.unreachable('duplicate of a final transaction accepted'),
+    (error: Error) => assert.match(error.message, /R0001 is already recorded/),
+  );
+  assert.is(ledger.outbox().length, 0);
+  await ledger.close();
+});
+
+test('attempts are counted durably', async () => {
+  const dir = tempDir();
+  const ledger = await open(dir);
+  await ledger.record(txn());
+  await ledger.noteAttempt('R0001');
+  const second = await ledger.noteAttempt('R0001');
+  assert.is(second.attempts, 2);
+  await ledger.close();
+  assert.is((await open(dir)).outbox()[0]!.attempts, 2);
+});
+
+test('an approved refund moves to its day segment with the pay code masked, and leaves the outbox', async () => {
+  const dir = tempDir();
+  const time = clock(T0);
+  const ledger = await open(dir, { now: time.now });
+  await ledger.record(txn());
+  await ledger.noteAttempt('R0001');
+  time.set('2026-11-27T02:00:05.000Z');
+  const final = await ledger.settle('R0001', result('R0001'));
+  assert.is(final.state, 'approved');
+  assert.is(final.txn.payCode, '**************6789');
+  assert.is(final.attempts, 1);
+  assert.is(final.updatedAt, '2026-11-27T02:00:05.000Z');
+  assert.equal(ledger.outbox(), []);
+  await ledger.close();
+
+  const segment = readJson(join(dir, 'days', '2026-11-27.json'));
+  assert.is(segment.format, 'scanpos.day');
+  assert.equal(segment.data.records, [final]);
+  assert.equal(readJson(join(dir, 'outbox.json')).data.records, []);
+  for (const { path, text } of allFiles(dir)) {
+    assert.not.ok(text.includes(PAY_CODE), `full pay code still stored in ${path}`);
+  }
+
+  const again = await open(dir);
+  assert.equal(again.outbox(), []);
+  assert.equal(await again.find('R0001'), final);
+  await again.close();
+});
+
+test('a declined answer is final too; a late repeated answer changes nothing', async () => {
+  const ledger = await open(tempDir());
+  await ledger.record(txn());
+  const declined = await ledger.settle('R0001', result('R0001', { status: 'declined', code: 'AUTH_CODE_USED' }));
+  assert.is(declined.state, 'declined');
+  const late = await ledger.settle('R0001', result('R0001'));
+  assert.equal(late, declined);
+  assert.equal(await ledger.find('R0001'), declined);
+  await ledger.close();
+});
+
+test('processing stays in the outbox (after a restart too) until the final answer', async () => {
+  const dir = tempDir();
+  const ledger = await open(dir);
+  await ledger.record(txn());
+  const processing = await ledger.settle('R0001', result('R0001', { status: 'processing', code: 'PROCESSING' }));
+  assert.is(processing.state, 'processing');
+  assert.is(processing.txn.payCode, PAY_CODE, 'still needed for a resubmission');
+  await ledger.close();
+
+  const again = await open(dir);
+  assert.equal(again.outbox(), [processing]);
+  assert.is(again.pendingRefundCents('O-1'), 600, 'processing still counts as pending');
+  const final = await again.settle('R0001', result('R0001'));
+  assert.is(final.state, 'approved');
+  assert.equal(again.outbox(), []);
+  await again.close();
+});
+
+test('an order that comes with a result is cached', async () => {
+  const dir = tempDir();
+  const ledger = await open(dir);
+  await ledger.record(txn());
+  const updated = order('O-1', { status: 'partially_refunded', refundedCents: 600, refundCount: 1 });
+  await ledger.settle('R0001', result('R0001', { order: updated }));
+  await ledger.close();
+  assert.equal((await open(dir)).order('O-1'), updated);
+});
+
+test('pending refunds of an order are summed so two offline refunds cannot exceed it', async () => {
+  const dir = tempDir();
+  const ledger = await open(dir);
+  const paid = order('O-1'); // 10.00
+  await ledger.putOrder(paid);
+  await ledger.record(txn({ id: 'R1', amountCents: 600 }));
+  await ledger.record(txn({ id: 'S1', type: 'sale', amountCents: 5000 })); // sales do not count
+  await ledger.record(txn({ id: 'R9', orderId: 'O-2', amountCents: 300 })); // nor other orders
+  assert.is(ledger.pendingRefundCents('O-1'), 600);
+  assert.is(ledger.pendingRefundCount('O-1'), 1);
+  const left = paid.amountCents - paid.refundedCents - ledger.pendingRefundCents('O-1');
+  assert.is(left, 400, 'a second offline refund of 6.00 would exceed the order');
+  await ledger.record(txn({ id: 'R2', amountCents: 400 }));
+  await ledger.close();
+
+  const again = await open(dir);
+  assert.is(again.pendingRefundCents('O-1'), 1000);
+  assert.is(again.pendingRefundCount('O-1'), 2);
+  await again.settle('R1', result('R1'));
+  assert.is(again.pendingRefundCents('O-1'), 400, 'a final refund is no longer pending');
+  assert.is(again.pendingRefundCents('O-unknown'), 0);
+  await again.close();
+});
+
+test('a crash between the segment write and the outbox write is cleaned up at open', async () => {
+  const dir = tempDir();
+  const ledger = await open(dir);
+  await ledger.record(txn({ id: 'R1' }));
+  await ledger.record(txn({ id: 'R2' }));
+  await ledger.close();
+  const outboxFile = join(dir, 'outbox.json');
+  const before = readFileSync(outboxFile);
+
+  const second = await open(dir);
+  await second.settle('R1', result('R1'));
+  await second.close();
+  writeFileSync(outboxFile, before); // the outbox as it was before its write: R1 is in both places
+
+  const again = await open(dir);
+  assert.equal(again.outbox().map((r) => r.txn.id), ['R2']);
+  assert.is((await again.find('R1'))?.state, 'approved');
+  await again.close();
+  assert.equal(readJson(outboxFile).data.records.map((r: { txn: { id: string } }) => r.txn.id), ['R2']);
+});
+
+test('transactions recorded at the same time all land, in order', async () => {
+  const dir = tempDir();
+  const ledger = await open(dir);
+  const ids = Array.from({ length: 12 }, (_, i) => `R${i}`);
+  await Promise.all(ids.map((id) => ledger.record(txn({ id }))));
+  await ledger.close();
+  assert.equal((await open(dir)).outbox().map((r) => r.txn.id), ids);
+});
+
+test('close waits for a write in progress', async () => {
+  const dir = tempDir();
+  const ledger = await open(dir);
+  const pending = ledger.record(txn());
+  await ledger.close();
+  await pending;
+  await ledger.record(txn({ id: 'R2' })).then(
+    () => assert.unreachable('recorded after close'),
+    (error: Error) => assert.match(error.message, /closed/),
+  );
+  assert.is((await open(dir)).outbox().length, 1);
+});
+
+test('a damaged outbox is recovered from its previous generation and reported once', async () => {
+  const dir = tempDir();
+  const ledger = await open(dir);
+  await ledger.record(txn({ id: 'R1' }));
+  await ledger.record(txn({ id: 'R2' }));
+  await ledger.close();
+  const file = join(dir, 'outbox.json');
+  writeFileSync(file, readFileSync(file, 'utf8').slice(0, 40)); // torn write
+
+  const opened = await Ledger.open({ dir, timezone: 'Asia/Shanghai', now: () => new Date(T0) });
+  assert.is(opened.recovered.length, 1);
+  assert.is(opened.recovered[0]!.file, file);
+  assert.match(opened.recovered[0]!.reason, /not valid JSON/);
+  assert.equal(opened.ledger.outbox().map((r) => r.txn.id), ['R1'], 'the last good generation');
+  await opened.ledger.close();
+  assert.ok(existsSync(`${file}.corrupt`), 'the damaged file is kept aside');
+
+  const next = await Ledger.open({ dir, timezone: 'Asia/Shanghai' });
+  assert.equal(next.recovered, []);
+  await next.ledger.close();
+});
+
+test('an outbox damaged beyond recovery, or from newer software, stops the terminal with a clear message', async () => {
+  const dir = tempDir();
+  await (await open(dir)).close();
+  writeFileSync(join(dir, 'outbox.json'), 'garbage');
+  await open(dir).then(
+    () => assert.unreachable('opened over damaged data'),
+    (error: Error) => assert.ok(error.message.includes(join(dir, 'outbox.json')), error.message),
+  );
+  writeFileSync(join(dir, 'outbox.json'), JSON.stringify({ format: 'scanpos.outbox', version: 2, data: { records: [] } }));
+  await open(dir).then(
+    () => assert.unreachable('opened a newer format'),
+    (error: Error) => assert.match(error.message, /format 2, this software understands up to 1; update scanpos/),
+  );
+});
+
+test('an unknown timezone is refused at open', async () => {
+  await open(tempDir(), { timezone: 'Mars/Olympus' }).then(
+    () => assert.unreachable('opened'),
+    (error: Error) => assert.match(error.message, /unknown timezone "Mars\/Olympus"/),
+  );
+});
+
+test.run();
