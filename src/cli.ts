@@ -1,6 +1,8 @@
 // `scanpos` command line: run the terminal, make PIN hashes (and, later, the
 // reference host and the ops tools). Every command checks its input and says
 // what is wrong in one line per problem.
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const USAGE = `usage:
@@ -74,7 +76,9 @@ async function run(args: string[]): Promise<number> {
   return exited;
 }
 
-const invokedDirectly = process.argv[1] && /cli\.(ts|js|mjs)$|scanpos(\.js)?$/.test(process.argv[1]);
+// Run when this file is the program (`node dist/scanpos.mjs`, `tsx src/cli.ts`),
+// not when bin/scanpos.js imports it.
+const invokedDirectly = !!process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
 if (invokedDirectly) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),

@@ -10,9 +10,9 @@ export function maskCode(code: string): string {
 /** Short form for narrow displays: `****6789`. */
 export const maskShort = (code: string): string => '****' + code.slice(-4);
 
-/** `+8613800001234` → `+86*******1234`; the country code stays, it says nothing of the person. */
+/** `+8613800001234` → `+86*******1234`: `+` and two digits (the country code, or most of it) stay. */
 export function maskPhone(phone: string): string {
-  const m = /^(\+\d{1,3})?(.*)$/.exec(phone.replace(/[\s-]/g, ''));
+  const m = /^(\+\d{2})?(.*)$/.exec(phone.replace(/[\s-]/g, ''));
   const cc = m?.[1] ?? '';
   const rest = m?.[2] ?? '';
   return cc + maskCode(rest);

@@ -49,7 +49,7 @@ export async function startTerminal(options: StartOptions): Promise<Running> {
   if (config.network.driver === 'sim' && !simHost) {
     // Loaded only for the simulator: a board's bundle never runs the host.
     const { inProcessHost } = await import('./sim-host.ts');
-    simHost = await inProcessHost({ logger, now: () => new Date(clock.now()) });
+    simHost = await inProcessHost({ logger, now: () => new Date(clock.now()), dir: join(config.storage.dir, 'sim-host') });
   }
   const devices = createDevices(config, { logger, ...(simHost ? { simHost } : {}), ...(options.onInterrupt ? { onInterrupt: options.onInterrupt } : {}) });
   const host = new HostClient({ link: devices.link, timeoutMs: () => config.network.rpcTimeoutMs, logger });

@@ -1,0 +1,24 @@
+// Bundles the terminal for the board: one ESM file, dependencies inlined,
+// native addons (serialport, epoll) left as packages beside it.
+import { build } from 'esbuild';
+
+const started = Date.now();
+await build({
+  entryPoints: { scanpos: 'src/cli.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  splitting: true,
+  minify: false,
+  sourcemap: 'linked',
+  legalComments: 'none',
+  // Native addons and their loaders cannot be bundled.
+  external: ['serialport', '@serialport/*', 'onoff', 'epoll'],
+  // Some CommonJS dependencies call require(); give the ESM bundle one.
+  banner: { js: "import { createRequire as __scanposRequire } from 'node:module'; const require = __scanposRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+console.log(`dist/scanpos.mjs built in ${Date.now() - started} ms`);
