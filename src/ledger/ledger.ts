@@ -14,7 +14,7 @@ import { isFinal } from '../domain/types.ts';
 import type { Logger } from '../runtime/log.ts';
 import { BusinessCalendar } from './business-day.ts';
 import { ensureDir, type Recovery } from './durable-file.ts';
-import { maskPayCode } from './mask.ts';
+import { maskCode as maskPayCode } from '../domain/mask.ts';
 import { DEFAULT_MAX_ORDERS, OrderCache } from './orders.ts';
 import { Outbox } from './outbox.ts';
 import { DaySegments } from './segments.ts';

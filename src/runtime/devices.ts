@@ -15,6 +15,7 @@ import { NoIndicators } from '../../hal/indicators/none.ts';
 import { SimKeypad } from '../../hal/keypad/sim.ts';
 import { TtyKeypad } from '../../hal/keypad/tty.ts';
 import { SimLink, type SimHost } from '../../hal/network/sim.ts';
+import { MqttLink } from '../../hal/network/mqtt.ts';
 import { SimPrinter } from '../../hal/printer/sim.ts';
 import { SimScanner } from '../../hal/scanner/sim.ts';
 import { registerSims } from '../../hal/sims.ts';
@@ -35,6 +36,8 @@ export interface DeviceOptions {
   simHost?: SimHost;
   /** Ctrl-C on a TTY keypad. */
   onInterrupt?: () => void;
+  /** Fields of every status message (queue depth, versions). */
+  statusInfo?: () => Record<string, unknown>;
 }
 
 /** A driver this build does not have yet is a clear start-up error, never a silent fallback. */
@@ -66,8 +69,17 @@ export function createDevices(config: Config, options: DeviceOptions): Devices {
 
   const indicators: Indicators = config.indicators.driver === 'sim' ? new SimIndicators() : new NoIndicators();
 
-  if (config.network.driver !== 'sim') throw missing('network', config.network.driver);
-  const link = new SimLink({ terminalId: id, logger, ...(options.simHost ? { host: options.simHost } : {}) });
+  const link: Link =
+    config.network.driver === 'sim'
+      ? new SimLink({ terminalId: id, logger, ...(options.simHost ? { host: options.simHost } : {}) })
+      : new MqttLink({
+          terminalId: id,
+          url: config.mqtt.url,
+          topicPrefix: config.network.topicPrefix,
+          logger,
+          ...pick(config.mqtt, ['username', 'password', 'ca', 'cert', 'key']),
+          ...(options.statusInfo ? { statusInfo: options.statusInfo } : {}),
+        });
 
   registerSims(id, {
     keypad: keypad instanceof SimKeypad ? keypad : undefined,
@@ -75,7 +87,14 @@ export function createDevices(config: Config, options: DeviceOptions): Devices {
     printer,
     display: display instanceof SimDisplay ? display : undefined,
     indicators: indicators instanceof SimIndicators ? indicators : undefined,
-    link,
+    link: link instanceof SimLink ? link : undefined,
   });
   return { keypad, scanner, printer, display, indicators, link };
+}
+
+/** The keys of `from` that are set, for optional options. */
+function pick<T extends object, K extends keyof T>(from: T, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (from[key] !== undefined) out[key] = from[key];
+  return out;
 }

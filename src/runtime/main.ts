@@ -10,7 +10,7 @@ import { systemClock, type Clock } from './clock.ts';
 import { createDevices } from './devices.ts';
 import { createLogger, type Logger } from './log.ts';
 import { SimConsole } from './sim-console.ts';
-import { Terminal } from './terminal.ts';
+import { Terminal, statusInfo } from './terminal.ts';
 
 export interface StartOptions {
   config: Config;
@@ -51,7 +51,7 @@ export async function startTerminal(options: StartOptions): Promise<Running> {
     const { inProcessHost } = await import('./sim-host.ts');
     simHost = await inProcessHost({ logger, now: () => new Date(clock.now()), dir: join(config.storage.dir, 'sim-host') });
   }
-  const devices = createDevices(config, { logger, ...(simHost ? { simHost } : {}), ...(options.onInterrupt ? { onInterrupt: options.onInterrupt } : {}) });
+  const devices = createDevices(config, { logger, statusInfo: () => statusInfo(ledger), ...(simHost ? { simHost } : {}), ...(options.onInterrupt ? { onInterrupt: options.onInterrupt } : {}) });
   const host = new HostClient({ link: devices.link, timeoutMs: () => config.network.rpcTimeoutMs, logger });
   const console = SimConsole.applies(config) ? new SimConsole({ config, devices, logger }) : undefined;
   const terminal = new Terminal({ config, devices, ledger, host, clock, logger, notices, ...(console ? { keyFilter: (k) => console.filter(k) } : {}) });

@@ -10,6 +10,7 @@ import type { HostClient } from '../sync/host-client.ts';
 import { OrderLookup } from '../sync/orders.ts';
 import { Replayer } from '../sync/replay.ts';
 import { Submitter } from '../sync/submit.ts';
+import { ClockCheck } from '../sync/clock-check.ts';
 import type { Clock } from './clock.ts';
 import type { Devices } from './devices.ts';
 import type { Logger } from './log.ts';
@@ -54,6 +55,7 @@ export class Terminal {
   readonly orders: OrderLookup;
   readonly submitter: Submitter;
   readonly replayer: Replayer;
+  readonly clockCheck: ClockCheck;
   #machine: Machine;
   #lastFrame = '';
   #stops: Array<() => void> = [];
@@ -75,6 +77,13 @@ export class Terminal {
     this.orders = new OrderLookup({ ledger, host, link: devices.link, logger });
     this.submitter = new Submitter({ config, ledger, host, link: devices.link, clock, logger });
     this.replayer = new Replayer({ ledger, submitter: this.submitter, link: devices.link, logger });
+    this.clockCheck = new ClockCheck({
+      link: devices.link,
+      timeoutMs: () => config.network.rpcTimeoutMs,
+      localNow: () => clock.now(),
+      logger,
+      onSkew: (skewMs) => void devices.link.publish('events', { type: 'clock_skew', at: new Date(clock.now()).toISOString(), skewMs }),
+    });
     const ctx = contextFrom(config, devices.link.status().connected);
     this.#machine = initialMachine({ ...ctx, notices: options.notices ?? [] }, clock.now());
   }
@@ -97,15 +106,23 @@ export class Terminal {
         this.post({ type: 'key', key, at: clock.now() });
       }),
       devices.scanner.onCode((code) => this.post({ type: 'scan', code, at: clock.now() })),
-      devices.link.onStatus((s) => this.post({ type: 'link', online: s.connected, at: clock.now() })),
-      this.submitter.onQueueChange(() => this.post({ type: 'queue', queued: ledger.outbox().length, at: clock.now() })),
+      devices.link.onStatus((s) => {
+        this.post({ type: 'link', online: s.connected, at: clock.now() });
+        if (s.connected) void this.clockCheck.check();
+      }),
+      this.submitter.onQueueChange(() => {
+        this.post({ type: 'queue', queued: ledger.outbox().length, at: clock.now() });
+        void devices.link.publish('status', { state: 'online', at: new Date(clock.now()).toISOString(), ...statusInfo(ledger) }, { retain: true });
+      }),
       this.replayer.onNotice((text) => this.post({ type: 'notices', notices: [...this.#machine.ctx.notices, text], at: clock.now() })),
       clock.every(1000, () => this.post({ type: 'tick', at: clock.now() })),
     );
     this.post({ type: 'lock', until: this.pins.lockedUntil('supervisor'), at: clock.now() });
     this.post({ type: 'queue', queued: ledger.outbox().length, at: clock.now() });
     await devices.link.start();
-    this.post({ type: 'link', online: devices.link.status().connected, at: clock.now() });
+    const online = devices.link.status().connected;
+    this.post({ type: 'link', online, at: clock.now() });
+    if (online) void this.clockCheck.check();
     this.replayer.start();
     this.#render();
   }
@@ -181,4 +198,16 @@ export class Terminal {
         return { type: 'txns', records: await ledger.recent(effect.limit), at: at() };
     }
   }
+}
+
+export const APP_VERSION = 'scanpos/0.1.0';
+
+/** What `status` messages carry besides the state (PROTOCOL.md). */
+export function statusInfo(ledger: Ledger): Record<string, unknown> {
+  const outbox = ledger.outbox();
+  return {
+    app: APP_VERSION,
+    configVersion: null,
+    queue: { pending: outbox.length, oldestAt: outbox[0]?.txn.createdAt ?? null },
+  };
 }

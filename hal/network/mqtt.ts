@@ -1,0 +1,228 @@
+// The network link over MQTT (mqtt.js), as PROTOCOL.md describes it:
+// - client id = terminal id, credentials and TLS from config;
+// - TCP_NODELAY on: a request/reply round trip must not wait on Nagle's
+//   algorithm (mqtt.js opens its sockets without it, so we build the stream);
+// - reconnects with exponential backoff and full jitter (mqtt.js only knows a
+//   fixed period, so its own reconnect is off and we schedule ours);
+// - retained `online` status at connect, `lost` as the last will, `offline`
+//   on a clean shutdown;
+// - RPC: requests on rpc/req with a correlation id, answers matched on rpc/res,
+//   a time-out turns silence into `unreachable`.
+import net from 'node:net';
+import tls from 'node:tls';
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { MqttClient, type IClientOptions } from 'mqtt';
+import type { Logger } from '../../src/runtime/log.ts';
+import type { InTopic, Link, LinkStatus, OutTopic, RpcMethod, RpcOutcome } from './types.ts';
+import { parseRpcResponse } from './rpc-response.ts';
+
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
+
+export interface MqttLinkOptions {
+  terminalId: string;
+  url: string;
+  topicPrefix?: string;
+  username?: string;
+  password?: string;
+  /** PEM files for TLS (mqtts://). */
+  ca?: string;
+  cert?: string;
+  key?: string;
+  /** Fields added to every status message (app version, config version, queue). */
+  statusInfo?: () => Record<string, unknown>;
+  /** Reconnect delays: full jitter between 0 and min(max, min·2^n), never below `minDelayMs`. */
+  minDelayMs?: number;
+  maxDelayMs?: number;
+  connectTimeoutMs?: number;
+  keepaliveS?: number;
+  logger: Logger;
+  random?: () => number;
+}
+
+const IN_TOPICS: readonly InTopic[] = ['config/desired', 'cmd'];
+
+export class MqttLink implements Link {
+  readonly #o: MqttLinkOptions;
+  readonly #base: string;
+  readonly #statusListeners = new Set<(s: LinkStatus) => void>();
+  readonly #messageListeners = new Set<(topic: InTopic, payload: Buffer) => void>();
+  readonly #pending = new Map<string, (outcome: RpcOutcome) => void>();
+  #client: MqttClient | undefined;
+  #connected = false;
+  #stopping = false;
+  #failures = 0;
+  #retry: NodeJS.Timeout | undefined;
+
+  constructor(options: MqttLinkOptions) {
+    this.#o = options;
+    this.#base = `${options.topicPrefix ?? 'pos'}/${options.terminalId}`;
+  }
+
+  status(): LinkStatus {
+    return { connected: this.#connected };
+  }
+
+  onStatus(listener: (status: LinkStatus) => void): () => void {
+    this.#statusListeners.add(listener);
+    return () => this.#statusListeners.delete(listener);
+  }
+
+  onMessage(listener: (topic: InTopic, payload: Buffer) => void): () => void {
+    this.#messageListeners.add(listener);
+    return () => this.#messageListeners.delete(listener);
+  }
+
+  async start(): Promise<void> {
+    const { logger } = this.#o;
+    const url = new URL(this.#o.url);
+    const secure = url.protocol === 'mqtts:' || url.protocol === 'ssl:';
+    const host = url.hostname;
+    const port = Number(url.port) || (secure ? 8883 : 1883);
+    const read = (path?: string) => (path ? readFileSync(path) : undefined);
+    const tlsFiles = { ca: read(this.#o.ca), cert: read(this.#o.cert), key: read(this.#o.key) };
+    // The transport, injected (MQTT.js's StreamBuilder): a socket with Nagle off.
+    const streamBuilder = () => {
+      const socket = secure ? tls.connect({ host, port, servername: host, ...tlsFiles }) : net.createConnection({ host, port });
+      socket.setNoDelay(true);
+      return socket;
+    };
+    const options: IClientOptions = {
+      clientId: this.#o.terminalId,
+      protocolVersion: 4,
+      clean: true,
+      keepalive: this.#o.keepaliveS ?? 30,
+      reconnectPeriod: 0,
+      connectTimeout: this.#o.connectTimeoutMs ?? 10_000,
+      ...(this.#o.username ? { username: this.#o.username } : {}),
+      ...(this.#o.password ? { password: this.#o.password } : {}),
+      will: { topic: `${this.#base}/status`, payload: Buffer.from(JSON.stringify(this.#statusPayload('lost'))), qos: 1, retain: true },
+    };
+    const client = new MqttClient(streamBuilder, options);
+    this.#client = client;
+    client.on('connect', () => void this.#onConnect());
+    client.on('close', () => this.#onClose());
+    client.on('error', (err) => logger.warn({ err: err.message }, 'mqtt: connection error'));
+    client.on('message', (topic, payload) => this.#onMessage(topic, payload));
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    clearTimeout(this.#retry);
+    const client = this.#client;
+    if (!client) return;
+    if (this.#connected) {
+      await client.publishAsync(`${this.#base}/status`, JSON.stringify(this.#statusPayload('offline')), { qos: 1, retain: true }).catch(() => undefined);
+    }
+    await client.endAsync().catch(() => undefined);
+    this.#setConnected(false);
+    for (const settle of this.#pending.values()) settle({ kind: 'unreachable', reason: 'offline' });
+    this.#pending.clear();
+  }
+
+  request(method: RpcMethod, params: Record<string, unknown>, timeoutMs: number): Promise<RpcOutcome> {
+    const client = this.#client;
+    if (!client || !this.#connected) return Promise.resolve({ kind: 'unreachable', reason: 'offline' });
+    const id = randomUUID();
+    return new Promise<RpcOutcome>((resolve) => {
+      const timer = setTimeout(() => settle({ kind: 'unreachable', reason: 'timeout' }), timeoutMs);
+      const settle = (outcome: RpcOutcome) => {
+        clearTimeout(timer);
+        this.#pending.delete(id);
+        resolve(outcome);
+      };
+      this.#pending.set(id, settle);
+      const body = JSON.stringify({ v: 1, id, method, params });
+      client.publish(`${this.#base}/rpc/req`, body, { qos: 1 }, (err) => {
+        if (err) {
+          this.#o.logger.warn({ method, err: err.message }, 'mqtt: request not sent');
+          settle({ kind: 'unreachable', reason: 'offline' });
+        }
+      });
+    });
+  }
+
+  async publish(topic: OutTopic, payload: Record<string, unknown>, options: { retain?: boolean } = {}): Promise<boolean> {
+    const client = this.#client;
+    if (!client || !this.#connected) return false;
+    try {
+      await client.publishAsync(`${this.#base}/${topic}`, JSON.stringify({ v: 1, ...payload }), { qos: 1, retain: options.retain ?? false });
+      return true;
+    } catch (err) {
+      this.#o.logger.warn({ topic, err: (err as Error).message }, 'mqtt: publish failed');
+      return false;
+    }
+  }
+
+  async #onConnect(): Promise<void> {
+    const client = this.#client!;
+    this.#failures = 0;
+    try {
+      await client.subscribeAsync([`${this.#base}/rpc/res`, ...IN_TOPICS.map((t) => `${this.#base}/${t}`)], { qos: 1 });
+      await client.publishAsync(`${this.#base}/status`, JSON.stringify(this.#statusPayload('online')), { qos: 1, retain: true });
+    } catch (err) {
+      this.#o.logger.warn({ err: (err as Error).message }, 'mqtt: subscribe after connect failed');
+      return;
+    }
+    this.#o.logger.info({ url: this.#o.url }, 'mqtt: connected');
+    this.#setConnected(true);
+  }
+
+  #onClose(): void {
+    const was = this.#connected;
+    this.#setConnected(false);
+    for (const settle of this.#pending.values()) settle({ kind: 'unreachable', reason: 'offline' });
+    this.#pending.clear();
+    if (this.#stopping) return;
+    const delay = this.#backoff();
+    if (was) this.#o.logger.warn({ retryInMs: delay }, 'mqtt: connection lost');
+    clearTimeout(this.#retry);
+    this.#retry = setTimeout(() => this.#client?.reconnect(), delay);
+    this.#retry.unref?.();
+  }
+
+  #backoff(): number {
+    const min = this.#o.minDelayMs ?? 1000;
+    const max = this.#o.maxDelayMs ?? 120_000;
+    const ceiling = Math.min(max, min * 2 ** this.#failures++);
+    return Math.max(min, Math.floor((this.#o.random ?? Math.random)() * ceiling));
+  }
+
+  #onMessage(topic: string, payload: Buffer): void {
+    const { logger } = this.#o;
+    if (payload.length > MAX_PAYLOAD_BYTES) {
+      logger.warn({ topic, bytes: payload.length }, 'mqtt: message over 64 KiB dropped');
+      return;
+    }
+    const suffix = topic.startsWith(this.#base + '/') ? topic.slice(this.#base.length + 1) : '';
+    if (suffix === 'rpc/res') {
+      const parsed = parseRpcResponse(payload);
+      if (!parsed.ok) {
+        logger.warn({ topic, reason: parsed.reason }, 'mqtt: answer dropped');
+        return;
+      }
+      const settle = this.#pending.get(parsed.id);
+      if (!settle) {
+        logger.debug({ id: parsed.id }, 'mqtt: answer to no request in flight (late or duplicate)');
+        return;
+      }
+      settle(parsed.outcome);
+      return;
+    }
+    if ((IN_TOPICS as readonly string[]).includes(suffix)) {
+      for (const listener of this.#messageListeners) listener(suffix as InTopic, payload);
+      return;
+    }
+    logger.debug({ topic }, 'mqtt: message on an unexpected topic ignored');
+  }
+
+  #statusPayload(state: 'online' | 'offline' | 'lost'): Record<string, unknown> {
+    return { v: 1, state, at: new Date().toISOString(), ...this.#o.statusInfo?.() };
+  }
+
+  #setConnected(connected: boolean): void {
+    if (connected === this.#connected) return;
+    this.#connected = connected;
+    for (const listener of this.#statusListeners) listener({ connected });
+  }
+}

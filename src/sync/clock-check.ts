@@ -1,0 +1,65 @@
+// The board has no real-time clock: at every connect the terminal asks the
+// host for the time (`time.get`), corrects for half the round trip, and
+// reports a skew over a minute (`clock_skew` on events). Signed payload times
+// are judged on the corrected clock (`now()`).
+import type { Link } from '../../hal/network/types.ts';
+import type { Logger } from '../runtime/log.ts';
+
+export const SKEW_LIMIT_MS = 60_000;
+
+export interface ClockCheckOptions {
+  link: Link;
+  timeoutMs: () => number;
+  /** Local time, epoch ms. */
+  localNow: () => number;
+  logger: Logger;
+  onSkew?: (skewMs: number) => void;
+}
+
+export interface ClockReading {
+  /** host − local, ms (positive: the local clock is behind). */
+  offsetMs: number;
+  roundTripMs: number;
+}
+
+export class ClockCheck {
+  readonly #o: ClockCheckOptions;
+  #offsetMs = 0;
+  #last: ClockReading | undefined;
+
+  constructor(options: ClockCheckOptions) {
+    this.#o = options;
+  }
+
+  /** Local time corrected by the last reading from the host. */
+  now(): number {
+    return this.#o.localNow() + this.#offsetMs;
+  }
+
+  last(): ClockReading | undefined {
+    return this.#last;
+  }
+
+  async check(): Promise<ClockReading | undefined> {
+    const { link, localNow, logger } = this.#o;
+    const sent = localNow();
+    const outcome = await link.request('time.get', {}, this.#o.timeoutMs());
+    const received = localNow();
+    if (outcome.kind !== 'ok' || typeof outcome.result.now !== 'string' || Number.isNaN(Date.parse(outcome.result.now))) {
+      logger.info({ outcome: outcome.kind }, 'clock check: no usable answer');
+      return undefined;
+    }
+    const roundTripMs = received - sent;
+    const hostAtReceive = Date.parse(outcome.result.now) + roundTripMs / 2;
+    const reading = { offsetMs: Math.round(hostAtReceive - received), roundTripMs };
+    this.#offsetMs = reading.offsetMs;
+    this.#last = reading;
+    if (Math.abs(reading.offsetMs) > SKEW_LIMIT_MS) {
+      logger.warn(reading, 'clock check: the local clock is off by more than a minute');
+      this.#o.onSkew?.(reading.offsetMs);
+    } else {
+      logger.info(reading, 'clock check');
+    }
+    return reading;
+  }
+}
