@@ -32,6 +32,7 @@ const CLEAR = `${ESC}2J${ESC}H`;
 const INVERSE = `${ESC}7m`;
 const RESET = `${ESC}0m`;
 const CLEAR_LINE = `${ESC}2K`;
+const ERASE_RIGHT = `${ESC}K`;
 /** Moves the cursor to a 1-based terminal row and column. */
 export const moveTo = (row: number, col: number): string => `${ESC}${row};${col}H`;
 
@@ -48,6 +49,7 @@ export class TtyDisplay implements Display {
   #emphasis = new Set<number>();
   #footer = '';
   #footerShown: string | null = null;
+  #aside: Record<'right' | 'below', string[]> = { right: [], below: [] };
   readonly #onError = (error: Error) => this.#logger?.error({ err: error }, 'display output failed');
 
   constructor(options: TtyDisplayOptions = {}) {
@@ -108,6 +110,17 @@ export class TtyDisplay implements Display {
     if (this.#started) this.#write(this.#paintFooter());
   }
 
+  /**
+   * Extra text beside the display, for a console wider or taller than the
+   * terminal's own screen (the simulator shows its demo data and the last
+   * receipt there): `right` of the box, or `below` the footer.
+   */
+  setAside(where: 'right' | 'below', lines: string[]): void {
+    const before = this.#aside[where];
+    this.#aside[where] = lines;
+    if (this.#started) this.#write(this.#paintAside(where, Math.max(before.length, lines.length)));
+  }
+
   /** Paints everything again, e.g. after the terminal was resized or written over. */
   redraw(): void {
     if (this.#started) this.#write(this.#fullPaint());
@@ -122,7 +135,28 @@ export class TtyDisplay implements Display {
     this.#shown = this.#shown.map(() => null);
     this.#footerShown = null;
     for (let i = 0; i < rows; i++) out += this.#paintRow(i);
-    return out + this.#paintFooter();
+    return out + this.#paintFooter() + this.#paintAside('right', 0) + this.#paintAside('below', 0);
+  }
+
+  #paintAside(where: 'right' | 'below', clearUpTo: number): string {
+    const out = this.#out as { columns?: number; rows?: number } | null;
+    const termCols = out?.columns ?? Infinity;
+    const termRows = out?.rows ?? Infinity;
+    const lines = this.#aside[where];
+    // Right of the box: to the end of the line. Below: as wide as the box, so
+    // that a right-hand panel taller than the box is left alone.
+    const right = where === 'right';
+    const col = right ? this.size.cols + 4 : 1;
+    const top = right ? 1 : this.size.rows + 4;
+    const width = right ? termCols - col : Math.min(termCols, this.size.cols + 2);
+    let text = '';
+    for (let i = 0; i < Math.max(lines.length, clearUpTo); i++) {
+      const row = top + i;
+      if (row > termRows || width <= 0) break;
+      const line = lines[i] ?? '';
+      text += moveTo(row, col) + (right ? ERASE_RIGHT + truncateCells(line, width) : fitCells(line, width));
+    }
+    return text;
   }
 
   /** Escape codes that bring row `i` up to date; '' when it already shows the right thing. */
@@ -139,10 +173,10 @@ export class TtyDisplay implements Display {
   #paintFooter(): string {
     if (this.#footerShown === this.#footer) return '';
     this.#footerShown = this.#footer;
-    // Cut to the terminal's width when it is known: a wrapped footer would scroll the box away.
-    const columns = (this.#out as { columns?: number } | null)?.columns;
-    const text = columns ? truncateCells(this.#footer, columns) : truncateCells(this.#footer, Infinity);
-    return moveTo(this.size.rows + 3, 1) + CLEAR_LINE + text;
+    // As wide as the box and padded rather than erased: a wrapped footer would
+    // scroll the box away, and text beside the box (setAside) stays.
+    const columns = (this.#out as { columns?: number } | null)?.columns ?? Infinity;
+    return moveTo(this.size.rows + 3, 1) + fitCells(this.#footer, Math.min(columns, this.size.cols + 2));
   }
 
   #write(data: string): void {

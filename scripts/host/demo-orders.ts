@@ -8,6 +8,8 @@ import type { HostOrder } from './store.ts';
 export interface DemoOrder extends HostOrder {
   /** One line for the start-up banner. */
   description: string;
+  /** A few words for the simulator's side panel. */
+  label: string;
 }
 
 const HOUR_MS = 3_600_000;
@@ -28,10 +30,12 @@ export function demoOrders(options: { now: Date; currency?: string }): DemoOrder
   return [
     {
       order: order(1, { amountCents: 8800, channel: 'wechat', contact: { phone: '+8613800000001' } }),
+      label: 'WeChat 88.00, SMS',
       description: 'paid by WeChat Pay, 88.00; the customer is notified by SMS',
     },
     {
       order: order(2, { amountCents: 12800, channel: 'alipay', paidAt: ago(DAY_MS), contact: { email: 'li.lei@example.com' } }),
+      label: 'Alipay 128.00, e-mail',
       description: 'paid by Alipay, 128.00; the customer is notified by e-mail',
     },
     {
@@ -43,18 +47,22 @@ export function demoOrders(options: { now: Date; currency?: string }): DemoOrder
         refundedCents: 5000,
         refundCount: 1,
       }),
+      label: 'WeChat, 150.00 left',
       description: 'WeChat Pay, 200.00 of which 50.00 already refunded: 150.00 left',
     },
     {
       order: order(4, { amountCents: 6600, channel: 'alipay', paidAt: ago(DAY_MS), status: 'refund_pending' }),
+      label: 'Alipay, refund pending',
       description: 'Alipay, 66.00, refund pending: still refundable in full',
     },
     {
       order: order(5, { amountCents: 3000, channel: 'wechat', status: 'cancelled' }),
+      label: 'cancelled',
       description: 'WeChat Pay, cancelled: refunds declined ORDER_CANCELLED',
     },
     {
       order: order(6, { amountCents: 4500, channel: 'wechat', paidAt: ago(400 * DAY_MS) }),
+      label: '400 days old',
       description: 'WeChat Pay, paid 400 days ago: refunds declined ORDER_TOO_OLD',
     },
     {
@@ -66,21 +74,25 @@ export function demoOrders(options: { now: Date; currency?: string }): DemoOrder
         refundedCents: 2000,
         refundCount: 1,
       }),
+      label: 'fully refunded',
       description: 'Alipay, fully refunded: refunds declined REFUND_EXCEEDS_ORDER',
     },
     {
       order: order(8, { amountCents: 9900, channel: 'wechat' }),
       behaviour: 'insufficient_balance',
+      label: 'balance too low',
       description: 'WeChat Pay, 99.00: refunds declined INSUFFICIENT_BALANCE (merchant account empty)',
     },
     {
       order: order(9, { amountCents: 5200, channel: 'alipay' }),
       behaviour: 'system_error_once',
+      label: 'SYSTEM_ERROR, then OK',
       description: 'Alipay, 52.00: each refund first gets SYSTEM_ERROR, then is approved when retried with the same number',
     },
     {
       order: order(10, { amountCents: 15000, channel: 'wechat' }),
       behaviour: 'processing',
+      label: 'processing, then OK',
       description: 'WeChat Pay, 150.00: refunds answer "processing", approved a few seconds later',
     },
     {
@@ -92,6 +104,7 @@ export function demoOrders(options: { now: Date; currency?: string }): DemoOrder
         refundedCents: 4900,
         refundCount: 49,
       }),
+      label: '49 refunds: 1 more',
       description: 'Alipay, 49 refunds already: one more allowed, then REFUND_COUNT_EXCEEDED',
     },
   ];

@@ -22,8 +22,8 @@ export function receipt(record: TxnRecord, ctx: ReceiptContext, options: { copy:
   const { txn } = record;
   const money = (c: number) => formatCents(c, ctx.locale, txn.currency);
   const lines: DocLine[] = [];
-  for (const h of ctx.header) lines.push({ kind: 'text', text: h, align: 'center' });
   lines.push({ kind: 'text', text: ctx.merchantName, align: 'center', bold: true });
+  for (const h of ctx.header) lines.push({ kind: 'text', text: h, align: 'center' });
   const title =
     txn.type === 'sale' ? t.receipt.saleTitle : record.state === 'queued' ? t.receipt.pendingTitle : t.receipt.refundTitle;
   lines.push({ kind: 'text', text: title, align: 'center', large: true });
@@ -34,7 +34,7 @@ export function receipt(record: TxnRecord, ctx: ReceiptContext, options: { copy:
   lines.push({ kind: 'pair', left: t.time, right: localDateTime(new Date(txn.createdAt), ctx.timezone) });
   lines.push({ kind: 'pair', left: t.orderNumber, right: txn.orderId });
   lines.push({ kind: 'pair', left: txn.type === 'sale' ? t.saleNo : t.refundNo, right: '' });
-  lines.push({ kind: 'text', text: txn.id, align: 'right' });
+  lines.push({ kind: 'text', text: txn.id });
   lines.push({ kind: 'pair', left: t.network, right: t.channel[txn.channel] });
   lines.push({ kind: 'pair', left: t.code, right: maskCode(txn.payCode) });
   lines.push({ kind: 'pair', left: t.amount, right: money(txn.amountCents), bold: true });

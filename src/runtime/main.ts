@@ -9,7 +9,10 @@ import { HostClient } from '../sync/host-client.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createDevices } from './devices.ts';
 import { createLogger, type Logger } from './log.ts';
-import { SimConsole } from './sim-console.ts';
+import { SimConsole, type NetworkSwitch } from './sim-console.ts';
+import { SimLink } from '../../hal/network/sim.ts';
+import { SimScanner } from '../../hal/scanner/sim.ts';
+import type { Devices } from './devices.ts';
 import { Terminal, statusInfo } from './terminal.ts';
 
 export interface StartOptions {
@@ -20,10 +23,13 @@ export interface StartOptions {
   simHost?: SimHost;
   /** Ctrl-C on the terminal window's keypad. */
   onInterrupt?: () => void;
+  /** What F2 unplugs in a terminal window (default: the simulated link, when there is one). */
+  networkSwitch?: NetworkSwitch;
 }
 
 export interface Running {
   terminal: Terminal;
+  devices: Devices;
   ledger: Ledger;
   logger: Logger;
   stop(): Promise<void>;
@@ -53,7 +59,7 @@ export async function startTerminal(options: StartOptions): Promise<Running> {
   }
   const devices = createDevices(config, { logger, statusInfo: () => statusInfo(ledger), ...(simHost ? { simHost } : {}), ...(options.onInterrupt ? { onInterrupt: options.onInterrupt } : {}) });
   const host = new HostClient({ link: devices.link, timeoutMs: () => config.network.rpcTimeoutMs, logger });
-  const console = SimConsole.applies(config) ? new SimConsole({ config, devices, logger }) : undefined;
+  const console = simConsole(config, devices, logger, options.networkSwitch);
   const terminal = new Terminal({ config, devices, ledger, host, clock, logger, notices, ...(console ? { keyFilter: (k) => console.filter(k) } : {}) });
   await terminal.start();
   console?.start(devices.display instanceof TtyDisplay ? devices.display : undefined);
@@ -62,6 +68,7 @@ export async function startTerminal(options: StartOptions): Promise<Running> {
   let stopped = false;
   return {
     terminal,
+    devices,
     ledger,
     logger,
     async stop() {
@@ -73,4 +80,16 @@ export async function startTerminal(options: StartOptions): Promise<Running> {
       logger.flush?.();
     },
   };
+}
+
+/** F1/F2 of the simulator, when the keypad is this window and something is simulated. */
+function simConsole(config: Config, devices: Devices, logger: Logger, network?: NetworkSwitch): SimConsole | undefined {
+  if (config.keypad.driver !== 'tty') return undefined;
+  const { link, scanner } = devices;
+  const simLink = link instanceof SimLink ? link : undefined;
+  const net =
+    network ?? (simLink ? { connected: () => simLink.status().connected, drop: () => simLink.drop(), restore: () => simLink.restore() } : undefined);
+  const simScanner = scanner instanceof SimScanner ? scanner : undefined;
+  if (!net && !simScanner) return undefined;
+  return new SimConsole({ logger, ...(simScanner ? { scanner: simScanner } : {}), ...(net ? { network: net } : {}) });
 }

@@ -1,35 +1,31 @@
 // The simulator's own keys in a terminal window (DESIGN.md "Operating
 // surface"): F1 opens a "scan" prompt that feeds the simulated scanner, F2
-// drops / restores the simulated network. They are taken before the screens
-// see them, and only when those devices are simulated.
-import type { Config } from '../../config/schema.ts';
+// drops / restores the network. They are taken before the screens see them,
+// and only when those devices are simulated.
 import type { TtyDisplay } from '../../hal/display/tty.ts';
 import { isDigit, type Key } from '../../hal/keypad/types.ts';
-import { SimLink } from '../../hal/network/sim.ts';
-import { SimScanner } from '../../hal/scanner/sim.ts';
-import type { Devices } from './devices.ts';
+import type { SimScanner } from '../../hal/scanner/sim.ts';
+import { freshPayCode } from '../../scripts/host/demo-orders.ts';
 import type { Logger } from './log.ts';
 
-export interface SimConsoleOptions {
-  config: Config;
-  devices: Devices;
-  logger: Logger;
-  /** Makes a fresh well-formed code (codes are single-use): F3 WeChat, F4 Alipay at the prompt. */
-  freshCode?: (channel: 'wechat' | 'alipay') => string;
+/** Something F2 can unplug: the simulated link, or the simulator's cable to a real broker. */
+export interface NetworkSwitch {
+  connected(): boolean;
+  drop(): void;
+  restore(): void;
 }
 
-const randomDigits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join('');
-const defaultFreshCode = (channel: 'wechat' | 'alipay') => (channel === 'wechat' ? '13' + randomDigits(16) : '28' + randomDigits(16));
+export interface SimConsoleOptions {
+  scanner?: SimScanner;
+  network?: NetworkSwitch;
+  logger: Logger;
+}
 
 export class SimConsole {
   readonly #o: SimConsoleOptions;
   #display: TtyDisplay | undefined;
   #prompt: string | null = null;
   #note = '';
-
-  static applies(config: Config): boolean {
-    return config.keypad.driver === 'tty' && (config.scanner.driver === 'sim' || config.network.driver === 'sim');
-  }
 
   constructor(options: SimConsoleOptions) {
     this.#o = options;
@@ -42,30 +38,31 @@ export class SimConsole {
 
   /** True when the key was the console's (the screens must not see it). */
   filter(key: Key): boolean {
-    const { scanner, link } = this.#o.devices;
+    const { scanner, network } = this.#o;
     if (this.#prompt !== null) {
       if (isDigit(key)) this.#prompt = (this.#prompt + key).slice(0, 40);
       else if (key === 'CLEAR') this.#prompt = this.#prompt.slice(0, -1);
-      else if (key === 'F3' || key === 'F4') this.#prompt = (this.#o.freshCode ?? defaultFreshCode)(key === 'F3' ? 'wechat' : 'alipay');
+      // Codes are single-use: the prompt makes fresh well-formed ones.
+      else if (key === 'F3' || key === 'F4') this.#prompt = freshPayCode({ channel: key === 'F3' ? 'wechat' : 'alipay' });
       else if (key === 'CANCEL' || key === 'F1') this.#prompt = null;
       else if (key === 'OK') {
         const code = this.#prompt;
         this.#prompt = null;
-        if (code && scanner instanceof SimScanner) scanner.scan(code);
+        if (code) scanner?.scan(code);
       }
       this.#show();
       return true;
     }
-    if (key === 'F1' && scanner instanceof SimScanner) {
+    if (key === 'F1' && scanner) {
       this.#prompt = '';
       this.#show();
       return true;
     }
-    if (key === 'F2' && link instanceof SimLink) {
-      if (link.status().connected) link.drop();
-      else link.restore();
-      this.#note = link.status().connected ? 'network restored' : 'network DROPPED (F2 restores)';
-      this.#o.logger.info({ connected: link.status().connected }, 'simulator: network toggled');
+    if (key === 'F2' && network) {
+      if (network.connected()) network.drop();
+      else network.restore();
+      this.#note = network.connected() ? '' : 'NETWORK DROPPED · F2 restores';
+      this.#o.logger.info({ connected: network.connected() }, 'simulator: network toggled');
       this.#show();
       return true;
     }
@@ -75,10 +72,9 @@ export class SimConsole {
   #show(): void {
     if (!this.#display) return;
     if (this.#prompt !== null) {
-      this.#display.setFooter(`SCAN> ${this.#prompt}_   OK scan · F3 new WeChat · F4 new Alipay · ESC close`);
+      this.#display.setFooter(`SCAN> ${this.#prompt}_`);
       return;
     }
-    const base = 'F1 scan · F2 network · Ctrl-C quit';
-    this.#display.setFooter(this.#note ? `${base}   [${this.#note}]` : base);
+    this.#display.setFooter(this.#note || 'F1 scan · F2 network · Ctrl-C quit');
   }
 }
