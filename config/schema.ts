@@ -43,6 +43,9 @@ export const configSchema = z.strictObject({
     driver: z.enum(['mqtt', 'sim']),
     topicPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/),
     rpcTimeoutMs: ms,
+    /** Reconnect delays: exponential backoff with full jitter between these bounds. */
+    reconnectMinMs: ms,
+    reconnectMaxMs: ms,
   }),
   mqtt: z.strictObject({
     url: z.string().regex(/^(mqtts?|wss?|tcp|ssl):\/\/.+/, 'an mqtt://, mqtts://, ws:// or wss:// URL'),

@@ -7,6 +7,8 @@ import { parseArgs } from 'node:util';
 
 const USAGE = `usage:
   scanpos run --config FILE        run the terminal with the devices in FILE
+  scanpos host --mqtt URL [--orders FILE] [--data DIR] [--shared]
+                                   the reference acquirer host (demo orders unless --orders)
   scanpos hash-pin PIN             print the hash to put in security.supervisorPinHash / technicianPinHash
   scanpos help                     this text`;
 
@@ -17,6 +19,8 @@ export async function main(argv: string[]): Promise<number> {
       return run(rest);
     case 'hash-pin':
       return hashPinCommand(rest);
+    case 'host':
+      return hostCommand(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -38,6 +42,47 @@ async function hashPinCommand(args: string[]): Promise<number> {
   }
   process.stdout.write(hashPin(pin) + '\n');
   return 0;
+}
+
+async function hostCommand(args: string[]): Promise<number> {
+  let values: { mqtt?: string; orders?: string; data?: string; shared?: boolean; 'log-level'?: string };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { mqtt: { type: 'string' }, orders: { type: 'string' }, data: { type: 'string' }, shared: { type: 'boolean' }, 'log-level': { type: 'string' } },
+      strict: true,
+    }));
+  } catch (err) {
+    process.stderr.write(`scanpos host: ${(err as Error).message}\n`);
+    return 2;
+  }
+  if (!values.mqtt || !/^(mqtts?|tcp|ssl|wss?):\/\/.+/.test(values.mqtt)) {
+    process.stderr.write('scanpos host: --mqtt URL is required (e.g. mqtt://127.0.0.1:1883)\n');
+    return 2;
+  }
+  const { startHost } = await import('../scripts/host/start.ts');
+  const { createLogger } = await import('./runtime/log.ts');
+  const logger = createLogger({ level: values['log-level'] ?? 'info', name: 'host' });
+  let host: Awaited<ReturnType<typeof startHost>>;
+  try {
+    host = await startHost({
+      url: values.mqtt,
+      logger,
+      shared: values.shared ?? false,
+      ...(values.orders ? { ordersFile: values.orders } : {}),
+      ...(values.data ? { dataDir: values.data } : {}),
+      // The notifications a real host would send by SMS / e-mail, printed.
+      notify: (n) => process.stdout.write(`NOTIFY ${n.to.join(', ')} [${n.terminalId} ${n.orderId}]: ${n.text}\n`),
+    });
+  } catch (err) {
+    process.stderr.write(`scanpos host: cannot start: ${(err as Error).message}\n`);
+    return 1;
+  }
+  return new Promise<number>((resolve) => {
+    const stop = () => void host.stop().then(() => resolve(0), () => resolve(1));
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
 }
 
 async function run(args: string[]): Promise<number> {

@@ -8,14 +8,13 @@
 //   on a clean shutdown;
 // - RPC: requests on rpc/req with a correlation id, answers matched on rpc/res,
 //   a time-out turns silence into `unreachable`.
-import net from 'node:net';
-import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { MqttClient, type IClientOptions } from 'mqtt';
 import type { Logger } from '../../src/runtime/log.ts';
 import type { InTopic, Link, LinkStatus, OutTopic, RpcMethod, RpcOutcome } from './types.ts';
 import { parseRpcResponse } from './rpc-response.ts';
+import { noDelayStream } from './mqtt-stream.ts';
 
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 
@@ -75,18 +74,10 @@ export class MqttLink implements Link {
 
   async start(): Promise<void> {
     const { logger } = this.#o;
-    const url = new URL(this.#o.url);
-    const secure = url.protocol === 'mqtts:' || url.protocol === 'ssl:';
-    const host = url.hostname;
-    const port = Number(url.port) || (secure ? 8883 : 1883);
     const read = (path?: string) => (path ? readFileSync(path) : undefined);
     const tlsFiles = { ca: read(this.#o.ca), cert: read(this.#o.cert), key: read(this.#o.key) };
     // The transport, injected (MQTT.js's StreamBuilder): a socket with Nagle off.
-    const streamBuilder = () => {
-      const socket = secure ? tls.connect({ host, port, servername: host, ...tlsFiles }) : net.createConnection({ host, port });
-      socket.setNoDelay(true);
-      return socket;
-    };
+    const streamBuilder = noDelayStream(this.#o.url, tlsFiles);
     const options: IClientOptions = {
       clientId: this.#o.terminalId,
       protocolVersion: 4,

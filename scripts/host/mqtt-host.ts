@@ -3,7 +3,8 @@
 // share the load) and answers each on its terminal's `rpc/res`. Malformed
 // requests are dropped with a logged reason, and answered with an error when
 // they carry an id; nothing a terminal sends can stop the host.
-import { connectAsync, type MqttClient } from 'mqtt';
+import { MqttClient } from 'mqtt';
+import { noDelayStream } from '../../hal/network/mqtt-stream.ts';
 import { rpcRequestSchema, describeZodError } from '../../src/domain/wire.ts';
 import type { Logger } from '../../src/runtime/log.ts';
 import type { HostService } from './service.ts';
@@ -33,14 +34,18 @@ export class MqttHost {
   async start(): Promise<void> {
     const { url, logger } = this.#o;
     const prefix = this.#o.topicPrefix ?? 'pos';
-    const client = await connectAsync(url, {
-      clientId: this.#o.clientId ?? `scanpos-host-${process.pid}`,
+    const client = new MqttClient(noDelayStream(url), {
+      clientId: this.#o.clientId ?? `scanpos-host-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
       protocolVersion: 4,
       reconnectPeriod: 1000,
       ...(this.#o.username ? { username: this.#o.username } : {}),
       ...(this.#o.password ? { password: this.#o.password } : {}),
     });
     this.#client = client;
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', (err) => reject(new Error(`cannot connect to ${url}: ${err.message}`)));
+    });
     const filter = `${this.#o.shared ? '$share/host/' : ''}${prefix}/+/rpc/req`;
     client.on('message', (topic, payload) => void this.#handle(prefix, topic, payload));
     client.on('connect', () => logger.info({ url }, 'host: connected'));

@@ -76,6 +76,8 @@ export function createDevices(config: Config, options: DeviceOptions): Devices {
           terminalId: id,
           url: config.mqtt.url,
           topicPrefix: config.network.topicPrefix,
+          minDelayMs: config.network.reconnectMinMs,
+          maxDelayMs: config.network.reconnectMaxMs,
           logger,
           ...pick(config.mqtt, ['username', 'password', 'ca', 'cert', 'key']),
           ...(options.statusInfo ? { statusInfo: options.statusInfo } : {}),
