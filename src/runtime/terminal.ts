@@ -185,7 +185,14 @@ export class Terminal {
       case 'verifyPin':
         return { type: 'pin', outcome: await this.pins.check(effect.role, effect.pin), at: at() };
       case 'submit': {
-        const outcome = await this.submitter.submit(effect.draft);
+        let outcome;
+        try {
+          outcome = await this.submitter.submit(effect.draft);
+        } catch (err) {
+          // Whatever was recorded stays in the outbox; the screen must not wait forever.
+          logger.error({ err }, 'submission failed');
+          return { type: 'refused', refusal: { reason: 'storage', detail: String(err) }, at: at() };
+        }
         if (outcome.kind === 'refused') return { type: 'refused', refusal: outcome.refusal, at: at() };
         return { type: 'txn', record: outcome.record, ...(outcome.notified ? { notified: outcome.notified } : {}), at: at() };
       }

@@ -32,6 +32,7 @@ const isFinalResult = (r: TxnResult): boolean => r.status === 'approved' || (r.s
 export class Submitter {
   readonly #o: SubmitterOptions;
   readonly #queueListeners = new Set<() => void>();
+  readonly #inFlight = new Set<string>();
 
   constructor(options: SubmitterOptions) {
     this.#o = options;
@@ -88,9 +89,18 @@ export class Submitter {
    * exactly that), so a passing fault does not leave the merchant waiting.
    */
   async send(record: TxnRecord): Promise<{ kind: 'done'; record: TxnRecord; notified?: string }> {
-    const first = await this.#sendOnce(record);
-    if (first.systemError) return this.#sendOnce(first.record);
-    return first;
+    // The screen's own submission and the replayer may reach for the same
+    // transaction at once; one conversation with the host at a time is enough.
+    const id = record.txn.id;
+    if (this.#inFlight.has(id)) return { kind: 'done', record };
+    this.#inFlight.add(id);
+    try {
+      const first = await this.#sendOnce(record);
+      if (first.systemError) return await this.#sendOnce(first.record);
+      return first;
+    } finally {
+      this.#inFlight.delete(id);
+    }
   }
 
   async #sendOnce(record: TxnRecord): Promise<{ kind: 'done'; record: TxnRecord; notified?: string; systemError?: boolean }> {
@@ -112,6 +122,7 @@ export class Submitter {
 
   /** Follows up a `processing` transaction. */
   async query(record: TxnRecord): Promise<{ kind: 'done'; record: TxnRecord; notified?: string }> {
+    if (this.#inFlight.has(record.txn.id)) return { kind: 'done', record };
     const answer = await this.#o.host.query(record.txn.id);
     if (answer.kind !== 'ok') {
       // TXN_NOT_FOUND means the submission never arrived: submit it again.

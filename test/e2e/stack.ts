@@ -1,0 +1,167 @@
+// One end-to-end set-up, all real MQTT: a terminal with simulated devices,
+// a pullable cable between it and the broker, the broker (aedes or
+// mosquitto), and the reference acquirer host on that broker with its state
+// in a data folder (so it can be stopped and started again). Everything
+// started is stopped again, in reverse order, even when a test fails.
+import { randomUUID } from 'node:crypto';
+import { connectAsync, type MqttClient } from 'mqtt';
+import type { Broker, RunningBroker } from '../support/brokers.ts';
+import { TestTerminal, simConfig, tempDir } from '../support/terminal.ts';
+import { startCable, type Cable } from '../../scripts/simulator/cable.ts';
+import { startHost, type RunningHost } from '../../scripts/host/start.ts';
+import type { Notification } from '../../scripts/host/service.ts';
+import { MqttLink } from '../../hal/network/mqtt.ts';
+import { HostClient } from '../../src/sync/host-client.ts';
+import { silentLogger } from '../../src/runtime/log.ts';
+
+export const TID = 'E2E1';
+
+/** Tight, so that silence, reconnects and follow-ups take well under a second or two. */
+export const NET = { rpcTimeoutMs: 1000, reconnectMinMs: 100, reconnectMaxMs: 500 };
+export const PROCESSING_DELAY_MS = 1000;
+
+export interface Stack {
+  broker: RunningBroker;
+  cable: Cable;
+  /** The host running now; undefined between stopHost() and startHost(). */
+  host: RunningHost | undefined;
+  /** The host's state (the same across a stop and a start). */
+  hostDir: string;
+  /** What the host would have sent to customers (SMS / e-mail). */
+  notifications: Notification[];
+  terminal: TestTerminal;
+  stopHost(): Promise<void>;
+  startHost(): Promise<RunningHost>;
+}
+
+/** A stack of things to stop, last started first; stop() runs them all whatever fails. */
+export class Cleanup {
+  readonly #steps: Array<() => Promise<unknown>> = [];
+
+  add(step: () => Promise<unknown>): void {
+    this.#steps.push(step);
+  }
+
+  async run(): Promise<void> {
+    const errors: unknown[] = [];
+    for (const step of this.#steps.splice(0).reverse()) {
+      await step().catch((err: unknown) => errors.push(err));
+    }
+    if (errors.length) throw new AggregateError(errors, 'cleanup failed');
+  }
+}
+
+/** Runs `body` with a fresh broker; the broker and whatever `body` registered are stopped afterwards. */
+export async function withBroker(broker: Broker, body: (b: RunningBroker, cleanup: Cleanup) => Promise<void>): Promise<void> {
+  const cleanup = new Cleanup();
+  try {
+    const running = await broker.start();
+    cleanup.add(() => running.stop());
+    await body(running, cleanup);
+  } finally {
+    await cleanup.run();
+  }
+}
+
+/** The whole chain terminal ↔ cable ↔ broker ↔ host, for the time of `body`. */
+export async function withStack(broker: Broker, body: (s: Stack) => Promise<void>, options: { terminalDir?: string } = {}): Promise<void> {
+  await withBroker(broker, async (running, cleanup) => {
+    const notifications: Notification[] = [];
+    const hostDir = tempDir();
+    let host: RunningHost | undefined;
+    const startOne = async () => {
+      host = await startHost({
+        url: running.url,
+        logger: silentLogger(),
+        dataDir: hostDir,
+        processingDelayMs: PROCESSING_DELAY_MS,
+        notify: (n) => notifications.push(n),
+      });
+      return host;
+    };
+    const stopOne = async () => {
+      const h = host;
+      host = undefined;
+      await h?.stop();
+    };
+    await startOne();
+    cleanup.add(stopOne);
+    const cable = await startCable({ host: '127.0.0.1', port: running.port });
+    cleanup.add(() => cable.stop());
+    const dir = options.terminalDir ?? tempDir();
+    const terminal = await TestTerminal.start(terminalConfig(dir, cable.url));
+    cleanup.add(() => terminal.stop());
+    await terminal.see(new RegExp(`${TID} ONLINE`));
+    await body({
+      broker: running,
+      cable,
+      get host() {
+        return host;
+      },
+      hostDir,
+      notifications,
+      terminal,
+      stopHost: stopOne,
+      startHost: startOne,
+    });
+  });
+}
+
+export function terminalConfig(dir: string, url: string) {
+  return simConfig(dir, {
+    terminal: { id: TID, number: '0042' },
+    network: { driver: 'mqtt', ...NET },
+    mqtt: { url },
+  });
+}
+
+/** Order → check → PIN → amount (typed, or the proposed one when `amountKeys` is empty) → scan → confirm. */
+export async function refund(t: TestTerminal, orderId: string, amountKeys: string, code: string): Promise<void> {
+  t.keys(`2 ${orderId} [OK]`);
+  await t.see(/Left: /);
+  t.keys('[OK] 246810 [OK]');
+  await t.see(/Refund amount: /);
+  t.keys(amountKeys ? `${amountKeys} [OK]` : '[OK]');
+  await t.see(/Scan the customer/);
+  t.scan(code);
+  await t.see(/Confirm/);
+  t.keys('[OK]');
+}
+
+/** A plain MQTT client beside the terminal (ops' monitoring, or someone publishing junk). */
+export async function plainClient(url: string, cleanup: Cleanup): Promise<MqttClient> {
+  const client = await connectAsync(url, { clientId: `e2e-${randomUUID().slice(0, 8)}`, protocolVersion: 4, reconnectPeriod: 0 });
+  cleanup.add(() => client.endAsync(true));
+  return client;
+}
+
+/** A second, raw client of the host: `HostClient` over its own `MqttLink`, connected. */
+export async function rawHostClient(url: string, terminalId: string, cleanup: Cleanup): Promise<HostClient> {
+  const logger = silentLogger();
+  const link = new MqttLink({ terminalId, url, logger, minDelayMs: NET.reconnectMinMs, maxDelayMs: NET.reconnectMaxMs });
+  const connected = new Promise<void>((resolve) => {
+    const off = link.onStatus((s) => {
+      if (s.connected) {
+        off();
+        resolve();
+      }
+    });
+  });
+  await link.start();
+  cleanup.add(() => link.stop());
+  await within(connected, 3000, `raw client ${terminalId} did not connect`);
+  return new HostClient({ link, timeoutMs: () => 1500, logger });
+}
+
+/** `promise`, or an error naming what did not happen within `ms`. */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
