@@ -100,6 +100,33 @@ test('offline: QUEUED with a pending receipt, kept across a restart, approved on
   }
 });
 
+test('offline limits are checked before an offline refund is taken', async () => {
+  const t = await TestTerminal.start(simConfig(tempDir(), { offline: { maxRefundCents: 5000, maxTotalCents: 8000, maxCount: 5, alertAfterMs: 86_400_000 } }));
+  try {
+    t.keys('2 2026000000000003 [OK]');
+    await t.see(/Left: 150\.00/);
+    t.keys('[CANCEL][CANCEL]');
+    t.devices.link!.drop();
+    await t.see(/OFFLINE/);
+    await refund(t, '2026000000000003', '6000', wechat());
+    await t.see(/Offline refunds are limited to 50\.00 each/);
+    t.keys('[OK]');
+    await t.see(/Refund amount/);
+    assert.is(t.running.ledger.outbox().length, 0, 'nothing recorded');
+    t.keys('[CLEAR][CLEAR][CLEAR][CLEAR] 5000 [OK]');
+    await t.see(/Scan the customer/);
+    t.scan(wechat());
+    await t.see(/Confirm/);
+    t.keys('[OK]');
+    await t.see(/Refund: QUEUED/);
+    t.keys('[OK]');
+    await refund(t, '2026000000000003', '4000', wechat());
+    await t.see(/total limit reached \(80\.00\)/);
+  } finally {
+    await t.stop();
+  }
+});
+
 test('an order never seen cannot be refunded offline', async () => {
   const t = await TestTerminal.start(simConfig(tempDir()));
   try {
