@@ -8,6 +8,8 @@ export const home: ScreenDef<'home'> = {
     if (event.type !== 'key') return null;
     const w = t(ctx);
     switch (event.key) {
+      case 'CLEAR':
+        return ctx.notices.length ? { screen: { id: 'home' }, effects: [{ type: 'dismissNotices' }] } : null;
       case '1':
         if (!ctx.online) return { screen: message(w.paymentNeedsNetwork, { title: w.sale }), effects: [{ type: 'signal', signal: 'error' }] };
         return { screen: { id: 'sale.amount', cents: 0 } };
@@ -29,7 +31,7 @@ export const home: ScreenDef<'home'> = {
     return {
       title: `${w.appName} ${ctx.terminalId}`,
       status: ctx.online ? w.online : w.offline,
-      lines: [w.queuedCount(ctx.queued), ...ctx.notices.map((n) => `! ${n}`), '', ...w.menu],
+      lines: [w.queuedCount(ctx.queued), ...ctx.notices.map((n) => `! ${n}`), ...(ctx.notices.length ? [w.clearNotices] : []), '', ...w.menu],
     };
   },
 };

@@ -41,7 +41,9 @@ export type PinOutcome =
   | { result: 'ok' }
   | { result: 'wrong'; triesLeft: number }
   | { result: 'locked'; lockedUntil: number }
-  | { result: 'not_provisioned' };
+  | { result: 'not_provisioned' }
+  /** The check itself failed (storage): nothing is unlocked. */
+  | { result: 'error' };
 
 export type Refusal =
   | { reason: 'needs_network' }
@@ -71,6 +73,8 @@ export interface SubmitDraft {
   /** Refunds: the order refunded. Sales: absent, the runtime makes the order number. */
   orderId?: string;
   amountCents: number;
+  /** Refunds: the order's currency. Sales: absent, the terminal's. */
+  currency?: string;
   channel: Channel;
   payCode: string;
   operator: string;
@@ -82,6 +86,8 @@ export type Effect =
   | { type: 'submit'; draft: SubmitDraft }
   | { type: 'print'; doc: PrintDocument }
   | { type: 'signal'; signal: Signal }
-  | { type: 'loadTxns'; limit: number };
+  | { type: 'loadTxns'; limit: number }
+  /** The merchant has read the home screen's notices. */
+  | { type: 'dismissNotices' };
 
 export type { Frame };

@@ -9,7 +9,9 @@ export const refundCheck: ScreenDef<'refund.check'> = {
   on(screen, event) {
     if (event.type !== 'key') return null;
     if (event.key === 'CANCEL' || (event.key === 'OK' && screen.refusal)) {
-      return { screen: event.key === 'CANCEL' ? { id: 'refund.order', digits: '' } : back(screen.flow.from) };
+      // Back to where the order came from: the number entry, or the transaction list.
+      const entry = screen.flow.from === 'txns' ? back('txns') : { id: 'refund.order' as const, digits: '' };
+      return { screen: event.key === 'CANCEL' ? entry : back(screen.flow.from) };
     }
     if (event.key !== 'OK') return null;
     return { screen: { id: 'refund.pin', flow: screen.flow, digits: '', checking: false } };

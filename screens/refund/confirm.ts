@@ -14,7 +14,7 @@ export const refundConfirm: ScreenDef<'refund.confirm'> = {
       effects: [
         {
           type: 'submit',
-          draft: { type: 'refund', orderId: order.orderId, amountCents: screen.cents, channel: screen.code.channel, payCode: screen.code.payCode, operator: 'supervisor' },
+          draft: { type: 'refund', orderId: order.orderId, amountCents: screen.cents, currency: order.currency, channel: screen.code.channel, payCode: screen.code.payCode, operator: 'supervisor' },
         },
       ],
     };

@@ -1,7 +1,7 @@
 // Refund, step 3: the supervisor PIN. Counting tries and the lockout belong
 // to the runtime (they must survive a restart); this screen only asks.
 import { remainingCents } from '../../src/domain/refund-rules.ts';
-import { HOME, clockTime, message, t, type ScreenDef } from '../common.ts';
+import { clockTime, message, t, type ScreenDef } from '../common.ts';
 import { enterDigits } from '../entry.ts';
 
 export const refundPin: ScreenDef<'refund.pin'> = {
@@ -21,10 +21,12 @@ export const refundPin: ScreenDef<'refund.pin'> = {
           return { screen: message(w.refundsLocked(clockTime(ctx, outcome.lockedUntil)), { title: w.refund }), effects: [{ type: 'signal', signal: 'error' }] };
         case 'not_provisioned':
           return { screen: message(w.noPin, { title: w.refund }) };
+        case 'error':
+          return { screen: message(w.refused.storage, { title: w.refund }), effects: [{ type: 'signal', signal: 'error' }] };
       }
     }
     if (event.type !== 'key' || screen.checking) return null;
-    if (event.key === 'CANCEL') return { screen: HOME };
+    if (event.key === 'CANCEL') return { screen: { id: 'refund.check', flow: screen.flow } };
     if (event.key === 'OK') {
       if (screen.digits.length === 0) return null;
       return { screen: { ...screen, checking: true, error: undefined }, effects: [{ type: 'verifyPin', role: 'supervisor', pin: screen.digits }] };

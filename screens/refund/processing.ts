@@ -1,10 +1,9 @@
 // Refund, step 7: submitted; waiting for the runtime to say how it went.
 // What arrives is already on disk: approved / declined by the host, queued
 // (host unreachable, kept and submitted later) or processing (result to follow).
-import { formatCents } from '../../src/domain/money.ts';
 import { message, money, t, type ScreenDef } from '../common.ts';
 import { receiptsFor } from '../receipts.ts';
-import type { Ctx, Refusal } from '../types.ts';
+import { refusalText } from '../refusal.ts';
 
 export const refundProcessing: ScreenDef<'refund.processing'> = {
   idle: false,
@@ -31,20 +30,3 @@ export const refundProcessing: ScreenDef<'refund.processing'> = {
     };
   },
 };
-
-export function refusalText(ctx: Ctx, refusal: Refusal): string {
-  const r = t(ctx).refused;
-  const m = (c: number) => formatCents(c, ctx.locale, ctx.currency);
-  switch (refusal.reason) {
-    case 'needs_network':
-      return r.needs_network;
-    case 'offline_refund_limit':
-      return r.offline_refund_limit(m(refusal.maxCents));
-    case 'offline_total_limit':
-      return r.offline_total_limit(m(refusal.maxCents));
-    case 'offline_count_limit':
-      return r.offline_count_limit(refusal.max);
-    case 'storage':
-      return r.storage;
-  }
-}

@@ -2,12 +2,13 @@
 // transaction once its state is known (already on disk).
 import { receiptsFor } from '../receipts.ts';
 import { message, money, t, type ScreenDef } from '../common.ts';
+import { refusalText } from '../refusal.ts';
 
 export const saleProcessing: ScreenDef<'sale.processing'> = {
   idle: false,
   on(screen, event, ctx) {
     if (event.type === 'refused') {
-      return { screen: message(t(ctx).refused.needs_network, { title: t(ctx).sale, back: { id: 'sale.amount', cents: screen.cents } }), effects: [{ type: 'signal', signal: 'error' }] };
+      return { screen: message(refusalText(ctx, event.refusal), { title: t(ctx).sale, back: { id: 'sale.amount', cents: screen.cents } }), effects: [{ type: 'signal', signal: 'error' }] };
     }
     if (event.type !== 'txn') return null;
     const { record } = event;

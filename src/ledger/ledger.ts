@@ -153,11 +153,11 @@ export class Ledger {
         this.p.log?.info({ id, state: final.state, late: result.status }, 'ledger: answer for a final transaction ignored');
         return clone(final);
       }
-      if (result.order) await this.p.orders.put(result.order);
       const updatedAt = this.stamp();
       if (result.status === 'processing') {
         const next: TxnRecord = { ...pending, state: 'processing', result: clone(result), updatedAt };
         await this.p.outbox.replace(next);
+        await this.cacheOrder(result);
         return clone(next);
       }
       const final: TxnRecord = {
@@ -172,8 +172,23 @@ export class Ledger {
       await this.p.segments.append(final);
       await this.p.outbox.remove(new Set([id]));
       this.p.log?.debug({ id, state: final.state }, 'ledger: settled');
+      await this.cacheOrder(result);
       return clone(final);
     });
+  }
+
+  /**
+   * The host's copy of the order, kept for offline refunds. Written after the
+   * transaction's own record and best effort: a cache that could not be
+   * written must never make a settled transaction look unsettled.
+   */
+  private async cacheOrder(result: TxnResult): Promise<void> {
+    if (!result.order) return;
+    try {
+      await this.p.orders.put(result.order);
+    } catch (err) {
+      this.p.log?.warn({ err, orderId: result.order.orderId }, 'ledger: order cache not updated');
+    }
   }
 
   /** Pending transactions, creation order. */

@@ -4,11 +4,14 @@
 import type { Config } from '../../config/schema.ts';
 import type { Key } from '../../hal/keypad/types.ts';
 import { initialMachine, transition, view, type Machine } from '../../screens/machine.ts';
-import type { Ctx, Effect, Event } from '../../screens/types.ts';
+import type { Ctx, Effect, Event, PinOutcome } from '../../screens/types.ts';
+import { receiptsFor } from '../../screens/receipts.ts';
+import { messages } from '../domain/i18n/index.ts';
+import { formatCents } from '../domain/money.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { HostClient } from '../sync/host-client.ts';
 import { OrderLookup } from '../sync/orders.ts';
-import { Replayer } from '../sync/replay.ts';
+import { Replayer, type Settled } from '../sync/replay.ts';
 import { Submitter } from '../sync/submit.ts';
 import { ClockCheck } from '../sync/clock-check.ts';
 import type { Clock } from './clock.ts';
@@ -60,6 +63,7 @@ export class Terminal {
   #lastFrame = '';
   #stops: Array<() => void> = [];
   #running = false;
+  #stopping = false;
   /** Effects still running (their events are posted when they finish); stop() waits for them. */
   #inFlight = new Set<Promise<void>>();
 
@@ -74,17 +78,23 @@ export class Terminal {
       now: () => clock.now(),
       logger,
     });
-    this.orders = new OrderLookup({ ledger, host, link: devices.link, logger });
-    this.submitter = new Submitter({ config, ledger, host, link: devices.link, clock, logger });
-    this.replayer = new Replayer({ ledger, submitter: this.submitter, link: devices.link, logger });
-    this.clockCheck = new ClockCheck({
+    this.orders = new OrderLookup({ ledger, host, logger });
+    this.submitter = new Submitter({ config, ledger, host, clock, logger });
+    this.replayer = new Replayer({
+      ledger,
+      submitter: this.submitter,
       link: devices.link,
-      timeoutMs: () => config.network.rpcTimeoutMs,
+      logger,
+      minDelayMs: config.network.reconnectMinMs,
+      maxDelayMs: config.network.reconnectMaxMs,
+    });
+    this.clockCheck = new ClockCheck({
+      host,
       localNow: () => clock.now(),
       logger,
       onSkew: (skewMs) => void devices.link.publish('events', { type: 'clock_skew', at: new Date(clock.now()).toISOString(), skewMs }),
     });
-    const ctx = contextFrom(config, devices.link.status().connected);
+    const ctx = contextFrom(config, host.online());
     this.#machine = initialMachine({ ...ctx, notices: options.notices ?? [] }, clock.now());
   }
 
@@ -100,39 +110,46 @@ export class Terminal {
     await devices.scanner.start();
     await devices.keypad.start();
     this.#running = true;
+    const { host } = this.#o;
     this.#stops.push(
       devices.keypad.onKey((key) => {
-        if (this.#o.keyFilter?.(key)) return;
+        if (this.#stopping || this.#o.keyFilter?.(key)) return;
         this.post({ type: 'key', key, at: clock.now() });
       }),
-      devices.scanner.onCode((code) => this.post({ type: 'scan', code, at: clock.now() })),
+      devices.scanner.onCode((code) => {
+        if (!this.#stopping) this.post({ type: 'scan', code, at: clock.now() });
+      }),
       devices.link.onStatus((s) => {
-        this.post({ type: 'link', online: s.connected, at: clock.now() });
         if (s.connected) void this.clockCheck.check();
       }),
+      host.onOnlineChange((online) => this.post({ type: 'link', online, at: clock.now() })),
       this.submitter.onQueueChange(() => {
         this.post({ type: 'queue', queued: ledger.outbox().length, at: clock.now() });
         void devices.link.publish('status', { state: 'online', at: new Date(clock.now()).toISOString(), ...statusInfo(ledger) }, { retain: true });
       }),
-      this.replayer.onNotice((text) => this.post({ type: 'notices', notices: [...this.#machine.ctx.notices, text], at: clock.now() })),
+      this.replayer.onSettled((settled) => this.#settledInBackground(settled)),
       clock.every(1000, () => this.post({ type: 'tick', at: clock.now() })),
     );
     this.post({ type: 'lock', until: this.pins.lockedUntil('supervisor'), at: clock.now() });
     this.post({ type: 'queue', queued: ledger.outbox().length, at: clock.now() });
     await devices.link.start();
-    const online = devices.link.status().connected;
-    this.post({ type: 'link', online, at: clock.now() });
-    if (online) void this.clockCheck.check();
+    this.post({ type: 'link', online: host.online(), at: clock.now() });
+    if (devices.link.status().connected) void this.clockCheck.check();
     this.replayer.start();
     this.#render();
   }
 
+  /**
+   * Finishes what is under way — a submission's answer is still shown and its
+   * receipts printed — then stops. Keys and scans are no longer taken.
+   */
   async stop(): Promise<void> {
-    if (!this.#running) return;
+    if (!this.#running || this.#stopping) return;
+    this.#stopping = true;
+    this.replayer.stop();
+    await this.settled();
     this.#running = false;
     for (const stop of this.#stops.splice(0)) stop();
-    this.replayer.stop();
-    await Promise.allSettled([...this.#inFlight]);
     const { devices } = this.#o;
     await devices.keypad.stop();
     await devices.scanner.stop();
@@ -156,6 +173,40 @@ export class Terminal {
     while (this.#inFlight.size) await Promise.allSettled([...this.#inFlight]);
   }
 
+  /**
+   * A transaction the replayer settled, not on the merchant's screen: a
+   * refund declined on replay is brought to the merchant's attention (home
+   * notice, a slip) and to ops (`replay_declined`); a sale whose result
+   * followed gets its receipts.
+   */
+  #settledInBackground({ record, before }: Settled): void {
+    const { clock, devices, config } = this.#o;
+    const at = clock.now();
+    const ctx = this.#machine.ctx;
+    const words = messages(ctx.locale);
+    const money = formatCents(record.txn.amountCents, ctx.locale, record.txn.currency);
+    let notice: string | undefined;
+    let docs: Effect[] = [];
+    if (record.txn.type === 'refund' && record.state === 'declined') {
+      notice = words.replayDeclined(record.txn.orderId, money, record.result?.code ?? '?');
+      docs = receiptsFor(record, ctx, { copies: ['merchant'] });
+      void devices.link.publish('events', {
+        type: 'replay_declined',
+        at: new Date(at).toISOString(),
+        txnId: record.txn.id,
+        orderId: record.txn.orderId,
+        amountCents: record.txn.amountCents,
+        code: record.result?.code,
+        terminalId: config.terminal.id,
+      });
+    } else if (record.txn.type === 'sale' && before !== record.state && record.state !== 'processing') {
+      notice = words.saleFollowed(record.txn.orderId, money, words.stateWord[record.state]);
+      if (record.state === 'approved') docs = receiptsFor(record, ctx);
+    }
+    if (notice) this.post({ type: 'notices', notices: [...ctx.notices, notice], at });
+    for (const doc of docs) this.#run(doc);
+  }
+
   #render(): void {
     const frame = view(this.#machine);
     const key = frame.rows.join('\n') + '|' + (frame.emphasis ?? []).join(',');
@@ -167,6 +218,7 @@ export class Terminal {
   #run(effect: Effect): void {
     const { devices } = this.#o;
     if (effect.type === 'signal') return devices.indicators.signal(effect.signal);
+    if (effect.type === 'dismissNotices') return this.post({ type: 'notices', notices: [], at: this.#o.clock.now() });
     const job = this.#perform(effect)
       .then((event) => {
         if (event) this.post(event);
@@ -176,14 +228,25 @@ export class Terminal {
     this.#inFlight.add(job);
   }
 
-  async #perform(effect: Exclude<Effect, { type: 'signal' }>): Promise<Event | void> {
+  async #perform(effect: Exclude<Effect, { type: 'signal' | 'dismissNotices' }>): Promise<Event | void> {
     const { devices, clock, ledger, logger } = this.#o;
     const at = () => clock.now();
     switch (effect.type) {
-      case 'lookupOrder':
-        return { type: 'order', orderId: effect.orderId, lookup: await this.orders.lookup(effect.orderId), at: at() };
-      case 'verifyPin':
-        return { type: 'pin', outcome: await this.pins.check(effect.role, effect.pin), at: at() };
+      case 'lookupOrder': {
+        const lookup = await this.orders.lookup(effect.orderId).catch((err: unknown) => {
+          logger.error({ err, orderId: effect.orderId }, 'order lookup failed');
+          return { ok: false as const, reason: 'error' as const, detail: String(err) };
+        });
+        return { type: 'order', orderId: effect.orderId, lookup, at: at() };
+      }
+      case 'verifyPin': {
+        const outcome = await this.pins.check(effect.role, effect.pin).catch((err: unknown): PinOutcome => {
+          // A lockout that cannot be stored must not open the door: refuse this try.
+          logger.error({ err }, 'PIN check failed');
+          return { result: 'error' };
+        });
+        return { type: 'pin', outcome, at: at() };
+      }
       case 'submit': {
         let outcome;
         try {

@@ -2,14 +2,13 @@
 // host for the time (`time.get`), corrects for half the round trip, and
 // reports a skew over a minute (`clock_skew` on events). Signed payload times
 // are judged on the corrected clock (`now()`).
-import type { Link } from '../../hal/network/types.ts';
 import type { Logger } from '../runtime/log.ts';
+import type { HostClient } from './host-client.ts';
 
 export const SKEW_LIMIT_MS = 60_000;
 
 export interface ClockCheckOptions {
-  link: Link;
-  timeoutMs: () => number;
+  host: Pick<HostClient, 'time'>;
   /** Local time, epoch ms. */
   localNow: () => number;
   logger: Logger;
@@ -41,16 +40,16 @@ export class ClockCheck {
   }
 
   async check(): Promise<ClockReading | undefined> {
-    const { link, localNow, logger } = this.#o;
+    const { host, localNow, logger } = this.#o;
     const sent = localNow();
-    const outcome = await link.request('time.get', {}, this.#o.timeoutMs());
+    const answer = await host.time();
     const received = localNow();
-    if (outcome.kind !== 'ok' || typeof outcome.result.now !== 'string' || Number.isNaN(Date.parse(outcome.result.now))) {
-      logger.info({ outcome: outcome.kind }, 'clock check: no usable answer');
+    if (answer.kind !== 'ok') {
+      logger.info({ answer: answer.kind }, 'clock check: no usable answer');
       return undefined;
     }
     const roundTripMs = received - sent;
-    const hostAtReceive = Date.parse(outcome.result.now) + roundTripMs / 2;
+    const hostAtReceive = Date.parse(answer.value) + roundTripMs / 2;
     const reading = { offsetMs: Math.round(hostAtReceive - received), roundTripMs };
     this.#offsetMs = reading.offsetMs;
     this.#last = reading;

@@ -17,9 +17,39 @@ export interface HostClientOptions {
 
 export class HostClient {
   readonly #o: HostClientOptions;
+  /** The host answered the last request (or nothing was asked since the link came up). */
+  #answering = true;
+  readonly #listeners = new Set<(online: boolean) => void>();
 
   constructor(options: HostClientOptions) {
     this.#o = options;
+    options.link.onStatus((s) => {
+      // A new connection gives the host the benefit of the doubt; the clock
+      // check at connect asks it at once.
+      if (s.connected) this.#answering = true;
+      this.#emit();
+    });
+  }
+
+  /**
+   * Whether the host can be reached: the broker connection is up *and* the
+   * host answered the last request. A silent host is offline just like a
+   * broker that is down (DESIGN.md "Offline").
+   */
+  online(): boolean {
+    return this.#o.link.status().connected && this.#answering;
+  }
+
+  onOnlineChange(listener: (online: boolean) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Asks the host the time (the clock check, and a cheap probe of a silent host). */
+  time(): Promise<HostAnswer<string>> {
+    return this.#call<string>('time.get', {}, (r) =>
+      typeof r.now === 'string' && !Number.isNaN(Date.parse(r.now)) ? { success: true, data: r.now } : { success: false },
+    );
   }
 
   getOrder(orderId: string): Promise<HostAnswer<Order>> {
@@ -44,7 +74,11 @@ export class HostClient {
     parse: (result: Record<string, unknown>) => { success: true; data: T } | { success: false; error?: unknown },
   ): Promise<HostAnswer<T>> {
     const outcome: RpcOutcome = await this.#o.link.request(method, params, this.#o.timeoutMs());
-    if (outcome.kind === 'unreachable') return { kind: 'unreachable', reason: outcome.reason };
+    if (outcome.kind === 'unreachable') {
+      if (outcome.reason === 'timeout') this.#setAnswering(false);
+      return { kind: 'unreachable', reason: outcome.reason };
+    }
+    this.#setAnswering(true);
     if (outcome.kind === 'error') return { kind: 'error', code: outcome.error.code, message: outcome.error.message };
     const parsed = parse(outcome.result);
     if (!parsed.success) {
@@ -52,5 +86,17 @@ export class HostClient {
       return { kind: 'unreachable', reason: 'malformed answer' };
     }
     return { kind: 'ok', value: parsed.data };
+  }
+
+  #setAnswering(answering: boolean): void {
+    if (answering === this.#answering) return;
+    this.#answering = answering;
+    this.#o.logger.info({ answering }, answering ? 'host answers again' : 'host silent: working offline');
+    this.#emit();
+  }
+
+  #emit(): void {
+    const online = this.online();
+    for (const listener of this.#listeners) listener(online);
   }
 }

@@ -1,7 +1,6 @@
 // Finding an order for a refund: the host's copy when it answers (and cached
 // for offline use), the cached copy when it does not, and a refusal for an
 // order never seen while offline ("needs the network to look up this order").
-import type { Link } from '../../hal/network/types.ts';
 import type { OrderLookup as Lookup } from '../../screens/types.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../runtime/log.ts';
@@ -10,7 +9,6 @@ import type { HostClient } from './host-client.ts';
 export interface OrderLookupOptions {
   ledger: Ledger;
   host: HostClient;
-  link: Link;
   logger: Logger;
 }
 
@@ -22,9 +20,9 @@ export class OrderLookup {
   }
 
   async lookup(orderId: string): Promise<Lookup> {
-    const { ledger, host, link, logger } = this.#o;
+    const { ledger, host, logger } = this.#o;
     const pending = { cents: ledger.pendingRefundCents(orderId), count: ledger.pendingRefundCount(orderId) };
-    if (link.status().connected) {
+    if (host.online()) {
       const answer = await host.getOrder(orderId);
       if (answer.kind === 'ok') {
         await ledger.putOrder(answer.value);

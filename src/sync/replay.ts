@@ -1,11 +1,14 @@
-// Drains the outbox whenever the link is up: queued transactions are resent
-// in order with their own ids, `processing` ones are followed with
-// `txn.query`. While the host stays silent it backs off (full jitter, 1 s to
-// 2 min). A refund declined on replay is brought to the merchant's attention.
+// Drains the outbox whenever the broker is up: queued transactions are
+// resent in order with their own ids, `processing` ones and sales whose
+// answer was lost are followed with `txn.query`. While the host stays silent
+// it backs off (full jitter, 1 s to 2 min) and keeps probing; a new entry in
+// the outbox starts a pass at once. Transactions settled here (not on the
+// merchant's screen) are told to `onSettled` listeners.
 import type { Link } from '../../hal/network/types.ts';
+import type { TxnRecord } from '../domain/types.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../runtime/log.ts';
-import type { Submitter } from './submit.ts';
+import type { Sent, Submitter } from './submit.ts';
 
 export interface ReplayerOptions {
   ledger: Ledger;
@@ -14,45 +17,60 @@ export interface ReplayerOptions {
   logger: Logger;
   minDelayMs?: number;
   maxDelayMs?: number;
+  /** How often a `processing` transaction is asked about (default 2 s). */
+  pollMs?: number;
   random?: () => number;
+}
+
+/** A transaction whose state changed during a replay pass: `before` is what the merchant last saw. */
+export interface Settled {
+  record: TxnRecord;
+  before: TxnRecord['state'];
 }
 
 export class Replayer {
   readonly #o: ReplayerOptions;
-  readonly #noticeListeners = new Set<(text: string) => void>();
+  readonly #settledListeners = new Set<(settled: Settled) => void>();
   #timer: NodeJS.Timeout | undefined;
   #failures = 0;
   #draining: Promise<void> | undefined;
-  #stopLink: (() => void) | undefined;
+  #stops: Array<() => void> = [];
   #running = false;
 
   constructor(options: ReplayerOptions) {
     this.#o = options;
   }
 
-  onNotice(listener: (text: string) => void): () => void {
-    this.#noticeListeners.add(listener);
-    return () => this.#noticeListeners.delete(listener);
+  onSettled(listener: (settled: Settled) => void): () => void {
+    this.#settledListeners.add(listener);
+    return () => this.#settledListeners.delete(listener);
   }
 
   start(): void {
     this.#running = true;
-    this.#stopLink = this.#o.link.onStatus((s) => {
-      if (s.connected) {
+    this.#stops.push(
+      this.#o.link.onStatus((s) => {
+        if (!s.connected) return;
         this.#failures = 0;
         this.#schedule(0);
-      }
-    });
+      }),
+      // A transaction recorded while the link is up but not settled (silence,
+      // `processing`) must be followed without waiting for a reconnect.
+      this.#o.submitter.onQueueChange(() => {
+        if (!this.#timer && this.#o.ledger.outbox().length > 0) this.#schedule(this.#o.minDelayMs ?? 1000);
+      }),
+    );
     this.#schedule(0);
   }
 
   stop(): void {
     this.#running = false;
-    this.#stopLink?.();
+    for (const stop of this.#stops.splice(0)) stop();
     clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
-  /** One pass over the outbox (also the ops command `sync`). Resolves when it is done. */
+  /** One pass over the outbox now (also the ops command `sync`). Resolves when it is done. */
   drain(): Promise<void> {
     this.#draining ??= this.#pass().finally(() => (this.#draining = undefined));
     return this.#draining;
@@ -60,25 +78,31 @@ export class Replayer {
 
   async #pass(): Promise<void> {
     const { ledger, submitter, link, logger } = this.#o;
-    let silent = false;
-    for (const record of [...ledger.outbox()]) {
-      if (!link.status().connected) return;
-      const before = record.state;
-      const done = before === 'processing' ? await submitter.query(record) : await submitter.send(record);
-      const after = done.record;
-      if (after.state === 'declined' && record.txn.type === 'refund') {
-        const text = `Refund ${record.txn.orderId} DECLINED on submission (${after.result?.code ?? '?'})`;
-        logger.warn({ id: record.txn.id, code: after.result?.code }, 'queued refund declined on replay');
-        for (const l of this.#noticeListeners) l(text);
+    let backOff = false;
+    for (const record of ledger.outbox()) {
+      if (!link.status().connected || !this.#running) return;
+      let sent: Sent;
+      try {
+        // A sale's code expires: never resubmit one blindly, ask first.
+        sent = record.state === 'processing' || record.txn.type === 'sale' ? await submitter.follow(record) : await submitter.send(record);
+      } catch (err) {
+        logger.error({ err, id: record.txn.id }, 'replay of a transaction failed');
+        backOff = true;
+        break;
       }
-      if (after.state === before && after.attempts > record.attempts && before === 'queued') {
-        silent = true;
+      if (sent.record.state !== record.state) {
+        for (const listener of this.#settledListeners) listener({ record: sent.record, before: record.state });
+      }
+      if (sent.backOff) {
+        backOff = true;
         break;
       }
     }
-    if (silent) this.#failures++;
-    else this.#failures = 0;
-    if (ledger.outbox().length > 0) this.#schedule(silent ? this.#backoff() : (this.#o.minDelayMs ?? 1000));
+    this.#failures = backOff ? this.#failures + 1 : 0;
+    const left = ledger.outbox();
+    if (left.length === 0) return;
+    const onlyProcessing = left.every((r) => r.state === 'processing');
+    this.#schedule(backOff ? this.#backoff() : onlyProcessing ? (this.#o.pollMs ?? 2000) : (this.#o.minDelayMs ?? 1000));
   }
 
   #backoff(): number {
@@ -92,6 +116,7 @@ export class Replayer {
     if (!this.#running) return;
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
+      this.#timer = undefined;
       if (this.#o.link.status().connected) void this.drain();
     }, ms);
     this.#timer.unref?.();

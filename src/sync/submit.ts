@@ -4,7 +4,6 @@
 // id with its stored result, so nothing is ever refunded twice.
 import { v7 as uuidv7 } from 'uuid';
 import type { Config } from '../../config/schema.ts';
-import type { Link } from '../../hal/network/types.ts';
 import type { Refusal, SubmitDraft } from '../../screens/types.ts';
 import { maskEmail, maskPhone } from '../domain/mask.ts';
 import { formatCents } from '../domain/money.ts';
@@ -15,19 +14,27 @@ import type { Clock } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/log.ts';
 import type { HostClient } from './host-client.ts';
 
-export type SubmitOutcome = { kind: 'refused'; refusal: Refusal } | { kind: 'done'; record: TxnRecord; notified?: string };
+export interface Sent {
+  kind: 'done';
+  record: TxnRecord;
+  /** Masked contact the customer is being told at (approved refunds of orders with a contact). */
+  notified?: string;
+  /** No usable answer (silence, SYSTEM_ERROR): try again later, backing off. */
+  backOff?: boolean;
+}
+
+export type SubmitOutcome = { kind: 'refused'; refusal: Refusal } | Sent;
 
 export interface SubmitterOptions {
   config: Config;
   ledger: Ledger;
   host: HostClient;
-  link: Link;
   clock: Clock;
   logger: Logger;
 }
 
-/** A SYSTEM_ERROR decline is not final (PROTOCOL.md): the same id is submitted again. */
-const isFinalResult = (r: TxnResult): boolean => r.status === 'approved' || (r.status === 'declined' && r.code !== 'SYSTEM_ERROR');
+/** A customer's pay code lives about a minute: a sale that never reached the host by then cannot be completed. */
+export const CODE_LIFETIME_MS = 60_000;
 
 export class Submitter {
   readonly #o: SubmitterOptions;
@@ -44,8 +51,9 @@ export class Submitter {
   }
 
   async submit(draft: SubmitDraft): Promise<SubmitOutcome> {
-    const { config, ledger, link, clock, logger } = this.#o;
-    const online = link.status().connected;
+    const { config, ledger, host, clock, logger } = this.#o;
+    // Offline is the broker down *or* the host silent (DESIGN.md "Offline").
+    const online = host.online();
     if (draft.type === 'sale' && !online) return { kind: 'refused', refusal: { reason: 'needs_network' } };
     if (draft.type === 'refund' && !online) {
       const refusal = this.#offlineLimit(draft.amountCents);
@@ -62,7 +70,7 @@ export class Submitter {
       type: draft.type,
       orderId,
       amountCents: draft.amountCents,
-      currency: config.terminal.currency,
+      currency: draft.currency ?? config.terminal.currency,
       channel: draft.channel,
       payCode: draft.payCode,
       createdAt: now.toISOString(),
@@ -80,7 +88,15 @@ export class Submitter {
     logger.info({ id: txn.id, type: txn.type, orderId, amountCents: txn.amountCents, offline: txn.offline }, 'transaction recorded');
     this.#queueChanged();
     if (!online) return { kind: 'done', record };
-    return this.send(record);
+    try {
+      return await this.send(record);
+    } catch (err) {
+      // Recorded is recorded: whatever failed after this point, the
+      // transaction is in the outbox and the replayer settles it. Saying
+      // "not recorded" here would invite the merchant to refund twice.
+      logger.error({ err, id: txn.id }, 'after recording, the submission failed: the transaction stays queued');
+      return { kind: 'done', record, backOff: true };
+    }
   }
 
   /**
@@ -88,7 +104,7 @@ export class Submitter {
    * SYSTEM_ERROR is retried once at once with the same id (the host asks for
    * exactly that), so a passing fault does not leave the merchant waiting.
    */
-  async send(record: TxnRecord): Promise<{ kind: 'done'; record: TxnRecord; notified?: string }> {
+  async send(record: TxnRecord): Promise<Sent> {
     // The screen's own submission and the replayer may reach for the same
     // transaction at once; one conversation with the host at a time is enough.
     const id = record.txn.id;
@@ -103,65 +119,80 @@ export class Submitter {
     }
   }
 
-  async #sendOnce(record: TxnRecord): Promise<{ kind: 'done'; record: TxnRecord; notified?: string; systemError?: boolean }> {
+  /**
+   * Follows up a transaction the host has not settled: `txn.query`. A refund
+   * the host never saw is submitted again; a sale only while the customer's
+   * code can still be valid — after that it is closed here as not completed.
+   */
+  async follow(record: TxnRecord): Promise<Sent> {
+    const { host, clock, logger } = this.#o;
+    if (this.#inFlight.has(record.txn.id)) return { kind: 'done', record };
+    const answer = await host.query(record.txn.id);
+    if (answer.kind === 'unreachable') return { kind: 'done', record, backOff: true };
+    if (answer.kind === 'ok') return this.#apply(record, answer.value);
+    if (answer.code !== 'TXN_NOT_FOUND') {
+      logger.warn({ id: record.txn.id, code: answer.code }, 'txn.query refused');
+      return { kind: 'done', record, backOff: true };
+    }
+    const age = clock.now() - Date.parse(record.txn.createdAt);
+    if (record.txn.type === 'sale' && age > CODE_LIFETIME_MS) {
+      logger.warn({ id: record.txn.id, ageMs: age }, 'sale never reached the host and its code has expired: closed as not completed');
+      return this.#apply(record, { id: record.txn.id, status: 'declined', code: 'NOT_SUBMITTED', message: 'never reached the host; the customer code has expired' });
+    }
+    return this.send(record);
+  }
+
+  async #sendOnce(record: TxnRecord): Promise<Sent & { systemError?: boolean }> {
     const { ledger, host, logger } = this.#o;
     const tried = await ledger.noteAttempt(record.txn.id);
     const answer = await host.submit(tried.txn);
     if (answer.kind === 'unreachable') {
       logger.info({ id: record.txn.id, reason: answer.reason }, 'host unreachable: transaction stays queued');
-      return { kind: 'done', record: tried };
+      return { kind: 'done', record: tried, backOff: true };
     }
     if (answer.kind === 'error') {
-      // DUPLICATE_MISMATCH and the like: the host refuses to process it. Keep
-      // it queued (nothing is lost) and say so loudly; ops must look.
+      // The host refuses to process it at all (DUPLICATE_MISMATCH, BAD_REQUEST…):
+      // it never will, so it is closed here as declined with the host's code —
+      // and loudly, since it should never happen — rather than blocking the
+      // queue behind it.
       logger.error({ id: record.txn.id, code: answer.code, message: answer.message }, 'host refused the submission');
-      return { kind: 'done', record: tried };
+      return this.#apply(tried, { id: record.txn.id, status: 'declined', code: answer.code, message: answer.message });
     }
     return this.#apply(tried, answer.value);
   }
 
-  /** Follows up a `processing` transaction. */
-  async query(record: TxnRecord): Promise<{ kind: 'done'; record: TxnRecord; notified?: string }> {
-    if (this.#inFlight.has(record.txn.id)) return { kind: 'done', record };
-    const answer = await this.#o.host.query(record.txn.id);
-    if (answer.kind !== 'ok') {
-      // TXN_NOT_FOUND means the submission never arrived: submit it again.
-      if (answer.kind === 'error' && answer.code === 'TXN_NOT_FOUND') return this.send(record);
-      return { kind: 'done', record };
-    }
-    return this.#apply(record, answer.value);
-  }
-
-  async #apply(record: TxnRecord, result: TxnResult): Promise<{ kind: 'done'; record: TxnRecord; notified?: string; systemError?: boolean }> {
+  async #apply(record: TxnRecord, result: TxnResult): Promise<Sent & { systemError?: boolean }> {
     const { ledger, logger } = this.#o;
     if (result.id !== record.txn.id) {
       logger.error({ id: record.txn.id, got: result.id }, 'host answered for another transaction: ignored');
-      return { kind: 'done', record };
+      return { kind: 'done', record, backOff: true };
     }
-    if (result.status === 'declined' && !isFinalResult(result)) {
-      logger.warn({ id: record.txn.id, code: result.code }, 'host system error: will be submitted again');
-      if (result.order) await ledger.putOrder(result.order);
-      return { kind: 'done', record, systemError: true };
+    if (result.status === 'declined' && result.code === 'SYSTEM_ERROR') {
+      // Not final (PROTOCOL.md): the same id is submitted again.
+      logger.warn({ id: record.txn.id }, 'host system error: will be submitted again');
+      return { kind: 'done', record, systemError: true, backOff: true };
     }
     const settled = await ledger.settle(record.txn.id, result);
     logger.info({ id: record.txn.id, state: settled.state, code: result.code, hostRef: result.hostRef }, 'transaction settled');
     this.#queueChanged();
-    const notified = settled.state === 'approved' && settled.txn.type === 'refund' ? await this.#notify(settled) : undefined;
-    return { kind: 'done', record: settled, ...(notified ? { notified } : {}) };
+    const notified = settled.state === 'approved' && settled.txn.type === 'refund' ? this.#notify(settled) : undefined;
+    return { kind: 'done', record: settled, ...(notified ? { notified } : {}), ...(settled.state === 'processing' ? { backOff: false } : {}) };
   }
 
-  /** Tells the customer of an approved refund (SMS / e-mail through the host) when the order has a contact. */
-  async #notify(record: TxnRecord): Promise<string | undefined> {
+  /**
+   * Tells the customer of an approved refund (SMS / e-mail through the host)
+   * when the order has a contact. Sent in the background: the merchant does
+   * not wait on it. Returns the masked contact.
+   */
+  #notify(record: TxnRecord): string | undefined {
     const { ledger, host, config, logger } = this.#o;
     const contact = record.result?.order?.contact ?? ledger.order(record.txn.orderId)?.contact;
     if (!contact || (!contact.phone && !contact.email)) return undefined;
     const amount = formatCents(record.txn.amountCents, 'en', record.txn.currency);
     const text = `${config.terminal.merchantName}: your refund of ${amount} ${record.txn.currency} for order ${record.txn.orderId} is approved.`;
-    const answer = await host.notify({ txnId: record.txn.id, orderId: record.txn.orderId, contact, text });
-    if (answer.kind !== 'ok') {
-      logger.warn({ id: record.txn.id }, 'customer notification not sent');
-      return undefined;
-    }
+    void host.notify({ txnId: record.txn.id, orderId: record.txn.orderId, contact, text }).then((answer) => {
+      if (answer.kind !== 'ok') logger.warn({ id: record.txn.id }, 'customer notification not sent');
+    });
     return contact.phone ? maskPhone(contact.phone) : maskEmail(contact.email!);
   }
 

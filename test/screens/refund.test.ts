@@ -175,7 +175,7 @@ test('confirm shows order, network, masked code and amount; OK submits', () => {
   const [submit] = d.effects.filter((e) => e.type === 'submit');
   assert.equal(submit, {
     type: 'submit',
-    draft: { type: 'refund', orderId: '2026112600000001', amountCents: 1200, channel: 'wechat', payCode: WECHAT, operator: 'supervisor' },
+    draft: { type: 'refund', orderId: '2026112600000001', amountCents: 1200, currency: 'CNY', channel: 'wechat', payCode: WECHAT, operator: 'supervisor' },
   });
 });
 

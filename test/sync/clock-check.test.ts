@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SimLink } from '../../hal/network/sim.ts';
 import { ClockCheck } from '../../src/sync/clock-check.ts';
+import { HostClient } from '../../src/sync/host-client.ts';
 import { silentLogger } from '../../src/runtime/log.ts';
 
 const test = suite('clock check');
@@ -13,7 +14,8 @@ function setup(hostAheadMs: number) {
     host: async ({ method }) => (method === 'time.get' ? { ok: true, result: { now: new Date(local + hostAheadMs).toISOString() } } : { ok: false, error: { code: 'X', message: '' } }),
   });
   const skews: number[] = [];
-  const check = new ClockCheck({ link, timeoutMs: () => 500, localNow: () => local, logger: silentLogger(), onSkew: (s) => skews.push(s) });
+  const host = new HostClient({ link, timeoutMs: () => 500, logger: silentLogger() });
+  const check = new ClockCheck({ host, localNow: () => local, logger: silentLogger(), onSkew: (s) => skews.push(s) });
   return { link, check, skews, advance: (ms: number) => (local += ms) };
 }
 

@@ -91,6 +91,9 @@ export const en = {
   resultToFollow: 'The host is still working on it: the result will follow, see Transactions',
   saleToFollow: 'Payment not confirmed yet: do not hand over the goods until it is APPROVED (see Transactions)',
   customerNotified: (to: string) => `Customer notified: ${to}`,
+  replayDeclined: (orderId: string, amount: string, code: string) => `Queued refund ${amount} of order ${orderId} DECLINED (${code}): see the slip`,
+  saleFollowed: (orderId: string, amount: string, word: string) => `Sale ${amount} order ${orderId}: ${word}`,
+  clearNotices: '(CLEAR: dismiss)',
   declineReason: {
     AUTH_CODE_INVALID: 'Code not accepted: ask the customer to refresh the code and scan again',
     AUTH_CODE_USED: 'Code already used or expired: ask the customer to refresh the code and scan again',
@@ -102,6 +105,7 @@ export const en = {
     REFUND_COUNT_EXCEEDED: 'The order has the most refunds allowed',
     INSUFFICIENT_BALANCE: 'The merchant account balance is too low for this refund: contact the acquirer',
     SYSTEM_ERROR: 'The payment network had an error',
+    NOT_SUBMITTED: 'The payment never reached the host and the code has expired: take the payment again',
   } as Record<string, string>,
   declineOther: (code: string) => `Declined by the host (${code})`,
   refused: {

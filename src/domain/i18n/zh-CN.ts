@@ -76,6 +76,9 @@ export const zhCN: Messages = {
   resultToFollow: '主机处理中：结果稍后在交易查询中显示',
   saleToFollow: '收款未确认：在显示成功前请勿交付商品（见交易查询）',
   customerNotified: (to) => `已通知顾客：${to}`,
+  replayDeclined: (orderId, amount, code) => `离线退款 ${amount} (订单 ${orderId}) 被拒绝 (${code})：见打印单`,
+  saleFollowed: (orderId, amount, word) => `收款 ${amount} 订单 ${orderId}：${word}`,
+  clearNotices: '(清除键：关闭提示)',
   declineReason: {
     AUTH_CODE_INVALID: '付款码无效：请顾客刷新付款码后重新扫描',
     AUTH_CODE_USED: '付款码已使用或过期：请顾客刷新付款码后重新扫描',
@@ -87,6 +90,7 @@ export const zhCN: Messages = {
     REFUND_COUNT_EXCEEDED: '订单退款次数已达上限',
     INSUFFICIENT_BALANCE: '商户账户余额不足：请联系收单机构',
     SYSTEM_ERROR: '支付网络系统错误',
+    NOT_SUBMITTED: '收款未到达主机且付款码已过期：请重新收款',
   },
   declineOther: (code) => `主机拒绝 (${code})`,
   refused: {
