@@ -87,7 +87,7 @@ export class MqttLink implements Link {
       connectTimeout: this.#o.connectTimeoutMs ?? 10_000,
       ...(this.#o.username ? { username: this.#o.username } : {}),
       ...(this.#o.password ? { password: this.#o.password } : {}),
-      will: { topic: `${this.#base}/status`, payload: Buffer.from(JSON.stringify(this.#statusPayload('lost'))), qos: 1, retain: true },
+      will: this.#will(),
     };
     const client = new MqttClient(streamBuilder, options);
     this.#client = client;
@@ -152,7 +152,10 @@ export class MqttLink implements Link {
       await client.subscribeAsync([`${this.#base}/rpc/res`, ...IN_TOPICS.map((t) => `${this.#base}/${t}`)], { qos: 1 });
       await client.publishAsync(`${this.#base}/status`, JSON.stringify(this.#statusPayload('online')), { qos: 1, retain: true });
     } catch (err) {
-      this.#o.logger.warn({ err: (err as Error).message }, 'mqtt: subscribe after connect failed');
+      // Without rpc/res the terminal would be "connected" and deaf: drop the
+      // connection so that the usual backoff and reconnect take over.
+      this.#o.logger.warn({ err: (err as Error).message }, 'mqtt: subscribe after connect failed: reconnecting');
+      client.stream.destroy();
       return;
     }
     this.#o.logger.info({ url: this.#o.url }, 'mqtt: connected');
@@ -168,7 +171,13 @@ export class MqttLink implements Link {
     const delay = this.#backoff();
     if (was) this.#o.logger.warn({ retryInMs: delay }, 'mqtt: connection lost');
     clearTimeout(this.#retry);
-    this.#retry = setTimeout(() => this.#client?.reconnect(), delay);
+    this.#retry = setTimeout(() => {
+      const client = this.#client;
+      if (!client || this.#stopping) return;
+      // The last will is sent as it was at connect: make it tell the state of now.
+      client.options.will = this.#will();
+      client.reconnect();
+    }, delay);
     this.#retry.unref?.();
   }
 
@@ -205,6 +214,10 @@ export class MqttLink implements Link {
       return;
     }
     logger.debug({ topic }, 'mqtt: message on an unexpected topic ignored');
+  }
+
+  #will(): NonNullable<IClientOptions['will']> {
+    return { topic: `${this.#base}/status`, payload: Buffer.from(JSON.stringify(this.#statusPayload('lost'))), qos: 1, retain: true };
   }
 
   #statusPayload(state: 'online' | 'offline' | 'lost'): Record<string, unknown> {

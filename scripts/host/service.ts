@@ -237,8 +237,23 @@ export class HostService {
     return ok({ result: stored.result.status === 'processing' ? await this.settle(stored) : stored.result });
   }
 
+  /**
+   * Tells a customer about an approved refund. Only for a refund this
+   * terminal made and the host approved, and only to the contact the host has
+   * on the order: the host must not become an SMS relay for anything a
+   * terminal cares to send to anyone.
+   */
   private notifySend(terminalId: string, params: RpcParams<'notify.send'>): HostAnswer {
-    const { phone, email } = params.contact;
+    const stored = this.store.txn(params.txnId);
+    if (!stored || stored.txn.terminalId !== terminalId) return fail('TXN_NOT_FOUND', `transaction ${params.txnId} is not known for ${terminalId}`);
+    if (stored.txn.type !== 'refund' || stored.result.status !== 'approved' || stored.txn.orderId !== params.orderId) {
+      return fail('BAD_REQUEST', `transaction ${params.txnId} is not an approved refund of order ${params.orderId}`);
+    }
+    const contact = this.store.order(params.orderId)?.order.contact ?? {};
+    const phone = params.contact.phone && params.contact.phone === contact.phone ? contact.phone : undefined;
+    const email = params.contact.email && params.contact.email === contact.email ? contact.email : undefined;
+    if (!phone && !email) return fail('BAD_REQUEST', `order ${params.orderId} has no such contact`);
+    if (params.text.length > 500) return fail('BAD_REQUEST', 'text: at most 500 characters');
     const to = [...(phone ? [`SMS ${maskPhone(phone)}`] : []), ...(email ? [`e-mail ${maskEmail(email)}`] : [])];
     this.log.info({ terminalId, txnId: params.txnId, orderId: params.orderId, to }, 'customer notification queued');
     this.notify?.({ terminalId, txnId: params.txnId, orderId: params.orderId, to, text: params.text });

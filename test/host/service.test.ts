@@ -110,33 +110,28 @@ test("settlement.totals: this terminal's approved transactions in [from, to), by
   assert.equal(empty.ok && empty.result.totals, []);
 });
 
-test('notify.send queues the message, shows its text, and logs the contact masked', async () => {
+test('notify.send tells the customer of an approved refund, at the order contact, logged masked', async () => {
   const lines: string[] = [];
   const log: Logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
   const clock = manualClock();
   const store = await HostStore.open({ seed: () => demoOrders({ now: clock.now() }) });
   const shown: unknown[] = [];
   const service = new HostService({ store, now: clock.now, log, notify: (n) => shown.push(n) });
-  const answer = await service.handle(TID, 'notify.send', {
-    txnId: 'R1',
-    orderId: DEMO.wechat,
-    contact: { phone: '+8613800001234', email: 'li.lei@example.com' },
-    text: 'Your refund of 12.00 CNY is on its way.',
-  });
+  const txn = refund({ orderId: DEMO.wechat, amountCents: 1200 });
+  const submitted = await service.handle(TID, 'txn.submit', { txn });
+  assert.ok(submitted.ok && (submitted.result.result as { status: string }).status === 'approved');
+  const params = { txnId: txn.id, orderId: DEMO.wechat, contact: { phone: '+8613800000001' }, text: 'Your refund of 12.00 CNY is on its way.' };
+  const answer = await service.handle(TID, 'notify.send', params);
   assert.equal(answer, { ok: true, result: { queued: true } });
-  assert.equal(shown, [
-    {
-      terminalId: TID,
-      txnId: 'R1',
-      orderId: DEMO.wechat,
-      to: ['SMS +86*******1234', 'e-mail l*****@example.com'],
-      text: 'Your refund of 12.00 CNY is on its way.',
-    },
-  ]);
+  assert.equal(shown, [{ terminalId: TID, txnId: txn.id, orderId: DEMO.wechat, to: ['SMS +86*******0001'], text: params.text }]);
   const logged = lines.join('');
-  assert.match(logged, '+86*******1234');
-  assert.not.match(logged, '13800001234');
-  assert.not.match(logged, 'li.lei');
+  assert.match(logged, '+86*******0001');
+  assert.not.match(logged, '13800000001');
+  // Not a relay: only for this terminal's approved refund, only to the order's contact.
+  assert.is(errorOf(await service.handle(TID, 'notify.send', { ...params, txnId: 'nope' })).code, 'TXN_NOT_FOUND');
+  assert.is(errorOf(await service.handle('T9', 'notify.send', params)).code, 'TXN_NOT_FOUND');
+  assert.is(errorOf(await service.handle(TID, 'notify.send', { ...params, contact: { phone: '+8613900000000' } })).code, 'BAD_REQUEST');
+  assert.is(shown.length, 1);
 });
 
 test('pay codes never reach the logs unmasked', async () => {
