@@ -103,9 +103,16 @@ export class MqttLink implements Link {
     const client = this.#client;
     if (!client) return;
     if (this.#connected) {
-      await client.publishAsync(`${this.#base}/status`, JSON.stringify(this.#statusPayload('offline')), { qos: 1, retain: true }).catch(() => undefined);
+      await withTimeout(client.publishAsync(`${this.#base}/status`, JSON.stringify(this.#statusPayload('offline')), { qos: 1, retain: true }), 2000);
     }
-    await client.endAsync().catch(() => undefined);
+    // A clean end waits for every QoS 1 message in flight to be acknowledged,
+    // and one cut off by a lost connection never will be (mqtt.js keeps it
+    // across the reconnect): forget those, they are answered as "offline"
+    // below and the outbox holds what matters. A forced end, by contrast,
+    // would skip DISCONNECT and make the broker publish the last will.
+    for (const id of Object.keys(client.outgoing)) client.removeOutgoingMessage(Number(id));
+    const ended = await withTimeout(client.endAsync(), 3000);
+    if (!ended) await client.endAsync(true).catch(() => undefined);
     this.#setConnected(false);
     for (const settle of this.#pending.values()) settle({ kind: 'unreachable', reason: 'offline' });
     this.#pending.clear();
@@ -229,4 +236,17 @@ export class MqttLink implements Link {
     this.#connected = connected;
     for (const listener of this.#statusListeners) listener({ connected });
   }
+}
+
+/** True when `promise` settled (either way) within `ms`. */
+async function withTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const done = promise.then(
+    () => true,
+    () => true,
+  );
+  const result = await Promise.race([done, timedOut]);
+  clearTimeout(timer);
+  return result;
 }

@@ -39,7 +39,8 @@ export const CODE_LIFETIME_MS = 60_000;
 export class Submitter {
   readonly #o: SubmitterOptions;
   readonly #queueListeners = new Set<() => void>();
-  readonly #inFlight = new Set<string>();
+  /** Submissions under way, by transaction id: a second caller gets the same answer. */
+  readonly #inFlight = new Map<string, Promise<Sent>>();
 
   constructor(options: SubmitterOptions) {
     this.#o = options;
@@ -107,16 +108,19 @@ export class Submitter {
   async send(record: TxnRecord): Promise<Sent> {
     // The screen's own submission and the replayer may reach for the same
     // transaction at once; one conversation with the host at a time is enough.
-    const id = record.txn.id;
-    if (this.#inFlight.has(id)) return { kind: 'done', record };
-    this.#inFlight.add(id);
-    try {
+    return this.#once(record.txn.id, async () => {
       const first = await this.#sendOnce(record);
-      if (first.systemError) return await this.#sendOnce(first.record);
+      if (first.systemError) return this.#sendOnce(first.record);
       return first;
-    } finally {
-      this.#inFlight.delete(id);
-    }
+    });
+  }
+
+  #once(id: string, work: () => Promise<Sent>): Promise<Sent> {
+    const running = this.#inFlight.get(id);
+    if (running) return running;
+    const job = work().finally(() => this.#inFlight.delete(id));
+    this.#inFlight.set(id, job);
+    return job;
   }
 
   /**
@@ -124,9 +128,13 @@ export class Submitter {
    * the host never saw is submitted again; a sale only while the customer's
    * code can still be valid — after that it is closed here as not completed.
    */
-  async follow(record: TxnRecord): Promise<Sent> {
+  follow(record: TxnRecord): Promise<Sent> {
+    const running = this.#inFlight.get(record.txn.id);
+    return running ?? this.#follow(record);
+  }
+
+  async #follow(record: TxnRecord): Promise<Sent> {
     const { host, clock, logger } = this.#o;
-    if (this.#inFlight.has(record.txn.id)) return { kind: 'done', record };
     const answer = await host.query(record.txn.id);
     if (answer.kind === 'unreachable') return { kind: 'done', record, backOff: true };
     if (answer.kind === 'ok') return this.#apply(record, answer.value);

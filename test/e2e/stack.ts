@@ -4,6 +4,7 @@
 // in a data folder (so it can be stopped and started again). Everything
 // started is stopped again, in reverse order, even when a test fails.
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { connectAsync, type MqttClient } from 'mqtt';
 import type { Broker, RunningBroker } from '../support/brokers.ts';
 import { TestTerminal, simConfig, tempDir } from '../support/terminal.ts';
@@ -25,29 +26,35 @@ export interface Stack {
   cable: Cable;
   /** The host running now; undefined between stopHost() and startHost(). */
   host: RunningHost | undefined;
-  /** The host's state (the same across a stop and a start). */
-  hostDir: string;
   /** What the host would have sent to customers (SMS / e-mail). */
   notifications: Notification[];
   terminal: TestTerminal;
   stopHost(): Promise<void>;
+  /** Starts the host again over the same data folder (its state survives). */
   startHost(): Promise<RunningHost>;
 }
 
-/** A stack of things to stop, last started first; stop() runs them all whatever fails. */
-export class Cleanup {
-  readonly #steps: Array<() => Promise<unknown>> = [];
+/** How long one thing may take to stop before the test fails and moves on to the next. */
+const STOP_LIMIT_MS = 4000;
 
-  add(step: () => Promise<unknown>): void {
-    this.#steps.push(step);
+/**
+ * A stack of things to stop, last started first; run() tries them all
+ * whatever fails, and a stop that hangs is an error, not a hung suite.
+ */
+export class Cleanup {
+  readonly #steps: Array<{ what: string; step: () => Promise<unknown> }> = [];
+
+  add(step: () => Promise<unknown>, what = 'a cleanup step'): void {
+    this.#steps.push({ what, step });
   }
 
   async run(): Promise<void> {
     const errors: unknown[] = [];
-    for (const step of this.#steps.splice(0).reverse()) {
-      await step().catch((err: unknown) => errors.push(err));
+    for (const { what, step } of this.#steps.splice(0).reverse()) {
+      await within(step(), STOP_LIMIT_MS, `${what} did not finish`).catch((err: unknown) => errors.push(err));
     }
-    if (errors.length) throw new AggregateError(errors, 'cleanup failed');
+    if (errors.length === 1) throw errors[0];
+    if (errors.length) throw new AggregateError(errors, errors.map(String).join('; '));
   }
 }
 
@@ -56,7 +63,7 @@ export async function withBroker(broker: Broker, body: (b: RunningBroker, cleanu
   const cleanup = new Cleanup();
   try {
     const running = await broker.start();
-    cleanup.add(() => running.stop());
+    cleanup.add(() => running.stop(), `the ${broker.name} broker stopping`);
     await body(running, cleanup);
   } finally {
     await cleanup.run();
@@ -64,10 +71,15 @@ export async function withBroker(broker: Broker, body: (b: RunningBroker, cleanu
 }
 
 /** The whole chain terminal ↔ cable ↔ broker ↔ host, for the time of `body`. */
-export async function withStack(broker: Broker, body: (s: Stack) => Promise<void>, options: { terminalDir?: string } = {}): Promise<void> {
+export async function withStack(broker: Broker, body: (s: Stack) => Promise<void>): Promise<void> {
   await withBroker(broker, async (running, cleanup) => {
     const notifications: Notification[] = [];
     const hostDir = tempDir();
+    const dir = tempDir();
+    cleanup.add(async () => {
+      rmSync(hostDir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
+    }, 'removing the data folders');
     let host: RunningHost | undefined;
     const startOne = async () => {
       host = await startHost({
@@ -85,12 +97,11 @@ export async function withStack(broker: Broker, body: (s: Stack) => Promise<void
       await h?.stop();
     };
     await startOne();
-    cleanup.add(stopOne);
+    cleanup.add(stopOne, 'the host stopping');
     const cable = await startCable({ host: '127.0.0.1', port: running.port });
-    cleanup.add(() => cable.stop());
-    const dir = options.terminalDir ?? tempDir();
+    cleanup.add(() => cable.stop(), 'the cable stopping');
     const terminal = await TestTerminal.start(terminalConfig(dir, cable.url));
-    cleanup.add(() => terminal.stop());
+    cleanup.add(() => terminal.stop(), 'the terminal stopping');
     await terminal.see(new RegExp(`${TID} ONLINE`));
     await body({
       broker: running,
@@ -98,7 +109,6 @@ export async function withStack(broker: Broker, body: (s: Stack) => Promise<void
       get host() {
         return host;
       },
-      hostDir,
       notifications,
       terminal,
       stopHost: stopOne,
@@ -131,7 +141,7 @@ export async function refund(t: TestTerminal, orderId: string, amountKeys: strin
 /** A plain MQTT client beside the terminal (ops' monitoring, or someone publishing junk). */
 export async function plainClient(url: string, cleanup: Cleanup): Promise<MqttClient> {
   const client = await connectAsync(url, { clientId: `e2e-${randomUUID().slice(0, 8)}`, protocolVersion: 4, reconnectPeriod: 0 });
-  cleanup.add(() => client.endAsync(true));
+  cleanup.add(() => client.endAsync(true), 'a plain MQTT client ending');
   return client;
 }
 
@@ -148,16 +158,16 @@ export async function rawHostClient(url: string, terminalId: string, cleanup: Cl
     });
   });
   await link.start();
-  cleanup.add(() => link.stop());
+  cleanup.add(() => link.stop(), `the raw client ${terminalId} stopping`);
   await within(connected, 3000, `raw client ${terminalId} did not connect`);
   return new HostClient({ link, timeoutMs: () => 1500, logger });
 }
 
-/** `promise`, or an error naming what did not happen within `ms`. */
-export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/** `promise`, or an error naming what did not happen within `ms` (`what` may be worked out late). */
+export async function within<T>(promise: Promise<T>, ms: number, what: string | (() => string)): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(`${typeof what === 'string' ? what : what()} within ${ms} ms`)), ms);
   });
   try {
     return await Promise.race([promise, late]);

@@ -96,8 +96,12 @@ async function startMosquitto(binary: string, port: number): Promise<RunningBrok
   child.stderr!.on('data', keep);
   const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.once('error', (err) => keep(Buffer.from(String(err))));
+  // Never outlive the tests, even when they end the process without stopping it.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
 
   const kill = async () => {
+    process.removeListener('exit', orphanGuard);
     if (!exited(child)) {
       child.kill('SIGTERM');
       const stopped = await Promise.race([gone.then(() => true), sleep(2000).then(() => false)]);
