@@ -1,18 +1,19 @@
 #!/usr/bin/env node
-// Runs the bundled build when there is one (a board), else the TypeScript
-// sources through tsx (a development checkout).
+// In a development checkout (the TypeScript sources are here) runs them
+// through tsx, so that a stale build never answers; on a board, where only
+// the bundle is installed, runs dist/scanpos.mjs.
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bundle = join(root, 'dist', 'scanpos.mjs');
+const source = join(root, 'src', 'cli.ts');
 let main;
-if (existsSync(bundle)) {
-  ({ main } = await import(pathToFileURL(bundle).href));
-} else {
+if (existsSync(source)) {
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import(pathToFileURL(join(root, 'src', 'cli.ts')).href));
+  ({ main } = await import(pathToFileURL(source).href));
+} else {
+  ({ main } = await import(pathToFileURL(join(root, 'dist', 'scanpos.mjs')).href));
 }
 process.exitCode = await main(process.argv.slice(2));

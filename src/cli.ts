@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 
 const USAGE = `usage:
   scanpos run --config FILE        run the terminal with the devices in FILE
-  scanpos host --mqtt URL [--orders FILE] [--data DIR] [--shared]
+  scanpos host --mqtt URL [--orders FILE] [--data DIR] [--shared] [--prefix pos]
                                    the reference acquirer host (demo orders unless --orders)
   scanpos hash-pin PIN             print the hash to put in security.supervisorPinHash / technicianPinHash
   scanpos help                     this text`;
@@ -45,11 +45,18 @@ async function hashPinCommand(args: string[]): Promise<number> {
 }
 
 async function hostCommand(args: string[]): Promise<number> {
-  let values: { mqtt?: string; orders?: string; data?: string; shared?: boolean; 'log-level'?: string };
+  let values: { mqtt?: string; orders?: string; data?: string; shared?: boolean; prefix?: string; 'log-level'?: string };
   try {
     ({ values } = parseArgs({
       args,
-      options: { mqtt: { type: 'string' }, orders: { type: 'string' }, data: { type: 'string' }, shared: { type: 'boolean' }, 'log-level': { type: 'string' } },
+      options: {
+        mqtt: { type: 'string' },
+        orders: { type: 'string' },
+        data: { type: 'string' },
+        shared: { type: 'boolean' },
+        prefix: { type: 'string' },
+        'log-level': { type: 'string' },
+      },
       strict: true,
     }));
   } catch (err) {
@@ -58,6 +65,10 @@ async function hostCommand(args: string[]): Promise<number> {
   }
   if (!values.mqtt || !/^(mqtts?|tcp|ssl|wss?):\/\/.+/.test(values.mqtt)) {
     process.stderr.write('scanpos host: --mqtt URL is required (e.g. mqtt://127.0.0.1:1883)\n');
+    return 2;
+  }
+  if (values.prefix !== undefined && !/^[A-Za-z0-9_-]+$/.test(values.prefix)) {
+    process.stderr.write('scanpos host: --prefix is one topic level of letters, digits, _ or - (default pos)\n');
     return 2;
   }
   const { startHost } = await import('../scripts/host/start.ts');
@@ -69,6 +80,7 @@ async function hostCommand(args: string[]): Promise<number> {
       url: values.mqtt,
       logger,
       shared: values.shared ?? false,
+      ...(values.prefix ? { topicPrefix: values.prefix } : {}),
       ...(values.orders ? { ordersFile: values.orders } : {}),
       ...(values.data ? { dataDir: values.data } : {}),
       // The notifications a real host would send by SMS / e-mail, printed.

@@ -42,14 +42,19 @@ export class MqttHost {
       ...(this.#o.password ? { password: this.#o.password } : {}),
     });
     this.#client = client;
+    const filter = `${this.#o.shared ? '$share/host/' : ''}${prefix}/+/rpc/req`;
+    client.on('error', (err) => logger.warn({ err: err.message }, 'host: broker error'));
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve());
-      client.once('error', (err) => reject(new Error(`cannot connect to ${url}: ${err.message}`)));
+      // A host that cannot reach its broker at start says so and stops, rather
+      // than retrying in silence.
+      client.once('error', (err) => {
+        client.end(true);
+        reject(new Error(`cannot connect to ${url}: ${err.message}`));
+      });
     });
-    const filter = `${this.#o.shared ? '$share/host/' : ''}${prefix}/+/rpc/req`;
     client.on('message', (topic, payload) => void this.#handle(prefix, topic, payload));
     client.on('connect', () => logger.info({ url }, 'host: connected'));
-    client.on('error', (err) => logger.warn({ err: err.message }, 'host: broker error'));
     await client.subscribeAsync(filter, { qos: 1 });
     logger.info({ url, filter }, 'host: serving');
   }

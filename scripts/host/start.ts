@@ -15,6 +15,7 @@ export interface StartHostOptions {
   /** Keeps the host's state across restarts; memory only when absent. */
   dataDir?: string;
   shared?: boolean;
+  topicPrefix?: string;
   now?: () => Date;
   /** Where the notifications the host would send are shown (default: logged). */
   notify?: (notification: Notification) => void;
@@ -45,7 +46,13 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
     notify: options.notify ?? ((n) => options.logger.info({ to: n.to }, `notification: ${n.text}`)),
     ...(options.processingDelayMs !== undefined ? { processingDelayMs: options.processingDelayMs } : {}),
   });
-  const transport = new MqttHost({ url: options.url, service, logger: options.logger, shared: options.shared ?? false });
+  const transport = new MqttHost({
+    url: options.url,
+    service,
+    logger: options.logger,
+    shared: options.shared ?? false,
+    ...(options.topicPrefix ? { topicPrefix: options.topicPrefix } : {}),
+  });
   await transport.start();
   return { service, store, stop: () => transport.stop() };
 }

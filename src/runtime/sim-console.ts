@@ -75,6 +75,7 @@ export class SimConsole {
       this.#display.setFooter(`SCAN> ${this.#prompt}_`);
       return;
     }
-    this.#display.setFooter(this.#note || 'F1 scan · F2 network · Ctrl-C quit');
+    const keys = [...(this.#o.scanner ? ['F1 scan'] : []), ...(this.#o.network ? ['F2 network'] : []), 'Ctrl-C quit'];
+    this.#display.setFooter(this.#note || keys.join(' · '));
   }
 }
