@@ -38,6 +38,10 @@ export const configSchema = z.strictObject({
   }),
   storage: z.strictObject({
     dir: z.string().min(1),
+    /** Settled day segments older than this are pruned. */
+    keepDays: z.number().int().min(7),
+    /** Below this much free space the terminal warns and takes no offline refund. */
+    minFreeBytes: z.number().int().nonnegative(),
   }),
   network: z.strictObject({
     driver: z.enum(['mqtt', 'sim']),
@@ -46,6 +50,10 @@ export const configSchema = z.strictObject({
     /** Reconnect delays: exponential backoff with full jitter between these bounds. */
     reconnectMinMs: ms,
     reconnectMaxMs: ms,
+    /** Submissions in flight at once while the outbox drains. */
+    replayWindow: z.number().int().min(1).max(64),
+    /** Longest random wait before the first replay after start (a fleet powered up together). */
+    bootJitterMs: z.number().int().nonnegative(),
   }),
   mqtt: z.strictObject({
     url: z.string().regex(/^(mqtts?|wss?|tcp|ssl):\/\/.+/, 'an mqtt://, mqtts://, ws:// or wss:// URL'),

@@ -18,7 +18,7 @@ export const home: ScreenDef<'home'> = {
       case '3':
         return { screen: { id: 'txns.list', index: 0 }, effects: [{ type: 'loadTxns', limit: 50 }] };
       case '4':
-        return { screen: message(w.notAvailable, { title: w.settlement, tone: 'info' }) };
+        return { screen: { id: 'settle.menu' } };
       case '9':
         if (!ctx.pins.technician) return { screen: message(w.noTechPin, { title: w.technician }) };
         return { screen: message(w.notAvailable, { title: w.technician, tone: 'info' }) };

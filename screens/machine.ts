@@ -23,6 +23,9 @@ import { refundProcessing } from './refund/processing.ts';
 import { refundResult } from './refund/result.ts';
 import { txnsList } from './txns/list.ts';
 import { txnsDetail } from './txns/detail.ts';
+import { settleMenu, settleQueued } from './settle/menu.ts';
+import { settleWorking } from './settle/working.ts';
+import { settleResult } from './settle/result.ts';
 
 const screens: { [I in ScreenId]: ScreenDef<I> } = {
   home,
@@ -43,6 +46,10 @@ const screens: { [I in ScreenId]: ScreenDef<I> } = {
   'refund.result': refundResult,
   'txns.list': txnsList,
   'txns.detail': txnsDetail,
+  'settle.menu': settleMenu,
+  'settle.queued': settleQueued,
+  'settle.working': settleWorking,
+  'settle.result': settleResult,
 };
 
 export interface Machine {

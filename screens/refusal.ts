@@ -17,5 +17,7 @@ export function refusalText(ctx: Ctx, refusal: Refusal): string {
       return r.offline_count_limit(refusal.max);
     case 'storage':
       return r.storage;
+    case 'storage_low':
+      return r.storage_low;
   }
 }

@@ -2,6 +2,7 @@
 // to step so that any step can be returned to (a decline sends the merchant
 // back to the scan or the amount with everything else kept).
 import type { Channel, Order, TxnRecord } from '../src/domain/types.ts';
+import type { SettlementReport } from '../src/domain/settlement.ts';
 import type { Pending } from '../src/domain/refund-rules.ts';
 import type { OrderRefusal } from '../src/domain/refund-rules.ts';
 
@@ -38,7 +39,12 @@ export type Screen =
   | { id: 'refund.processing'; flow: RefundFlow; cents: number; code: ScannedCode; recordId?: string }
   | { id: 'refund.result'; flow: RefundFlow; cents: number; code: ScannedCode; record: TxnRecord; notified?: string }
   | { id: 'txns.list'; records?: TxnRecord[]; index: number }
-  | { id: 'txns.detail'; records: TxnRecord[]; index: number; note?: string };
+  | { id: 'txns.detail'; records: TxnRecord[]; index: number; note?: string }
+  | { id: 'settle.menu' }
+  /** Transactions are still queued: submit them first, or close anyway. */
+  | { id: 'settle.queued'; queued: number }
+  | { id: 'settle.working'; kind: 'X' | 'Z' | 'sync' }
+  | { id: 'settle.result'; report: SettlementReport };
 
 export type ScreenId = Screen['id'];
 export type ScreenOf<I extends ScreenId> = Extract<Screen, { id: I }>;

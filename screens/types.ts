@@ -9,6 +9,7 @@ import type { Locale } from '../src/domain/money.ts';
 import type { PaycodeRule } from '../src/domain/paycode.ts';
 import type { Pending, RefundLimits } from '../src/domain/refund-rules.ts';
 import type { Channel, Order, TxnRecord, TxnType } from '../src/domain/types.ts';
+import type { SettlementReport } from '../src/domain/settlement.ts';
 
 /** Facts the runtime keeps the machine informed of. */
 export interface Ctx {
@@ -50,7 +51,9 @@ export type Refusal =
   | { reason: 'offline_refund_limit'; maxCents: number }
   | { reason: 'offline_total_limit'; maxCents: number }
   | { reason: 'offline_count_limit'; max: number }
-  | { reason: 'storage'; detail?: string };
+  | { reason: 'storage'; detail?: string }
+  /** Free space is low: offline refunds are the first thing refused. */
+  | { reason: 'storage_low' };
 
 /** Everything carries `at` (epoch ms from the injected clock): the machine's only time source. */
 export type Event =
@@ -66,7 +69,12 @@ export type Event =
   /** A transaction this machine asked for was recorded, or changed state (always already on disk). */
   | { type: 'txn'; record: TxnRecord; notified?: string; at: number }
   | { type: 'refused'; refusal: Refusal; at: number }
-  | { type: 'txns'; records: TxnRecord[]; at: number };
+  | { type: 'txns'; records: TxnRecord[]; at: number }
+  /** An X or Z report, worked out (a Z report is already stored and its batch closed). */
+  | { type: 'report'; report: SettlementReport; at: number }
+  | { type: 'report_failed'; reason: 'needs_network' | 'storage'; at: number }
+  /** The queue was submitted on request; what is still in it. */
+  | { type: 'synced'; queued: number; at: number };
 
 export interface SubmitDraft {
   type: TxnType;
@@ -88,6 +96,9 @@ export type Effect =
   | { type: 'signal'; signal: Signal }
   | { type: 'loadTxns'; limit: number }
   /** The merchant has read the home screen's notices. */
-  | { type: 'dismissNotices' };
+  | { type: 'dismissNotices' }
+  | { type: 'settle'; kind: 'X' | 'Z' }
+  /** Submit the queue now (before a Z report). */
+  | { type: 'sync' };
 
 export type { Frame };

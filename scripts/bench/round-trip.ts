@@ -38,7 +38,7 @@ export async function roundTrip(options: { samples: number }): Promise<Figure[]>
       {
         terminal: { id: 'BENCH1', number: '0099' },
         storage: { dir },
-        network: { driver: 'mqtt', rpcTimeoutMs: 5000 },
+        network: { driver: 'mqtt', rpcTimeoutMs: 5000, bootJitterMs: 0 },
         mqtt: { url: broker.url },
         display: { driver: 'sim' },
         keypad: { driver: 'sim' },

@@ -14,6 +14,7 @@ import { SimLink } from '../../hal/network/sim.ts';
 import { SimScanner } from '../../hal/scanner/sim.ts';
 import type { Devices } from './devices.ts';
 import { Terminal, statusInfo } from './terminal.ts';
+import { messages } from '../domain/i18n/index.ts';
 
 export interface StartOptions {
   config: Config;
@@ -48,7 +49,7 @@ export async function startTerminal(options: StartOptions): Promise<Running> {
   const file = logFile(config);
   const logger = options.logger ?? createLogger({ level: config.log.level, ...(file ? { file } : {}) });
   const { ledger, recovered } = await Ledger.open({ dir: config.storage.dir, timezone: config.terminal.timezone, now: () => new Date(clock.now()), log: logger });
-  const notices = recovered.map((r) => `Storage: ${r.file} restored from its previous copy`);
+  const notices = recovered.map((r) => messages(config.terminal.locale).storageRecovered(r.file));
   for (const r of recovered) logger.warn({ file: r.file, reason: r.reason }, 'storage recovered from the previous generation');
 
   let simHost = options.simHost;
@@ -60,7 +61,7 @@ export async function startTerminal(options: StartOptions): Promise<Running> {
   const devices = createDevices(config, { logger, statusInfo: () => statusInfo(ledger), ...(simHost ? { simHost } : {}), ...(options.onInterrupt ? { onInterrupt: options.onInterrupt } : {}) });
   const host = new HostClient({ link: devices.link, timeoutMs: () => config.network.rpcTimeoutMs, logger });
   const console = simConsole(config, devices, logger, options.networkSwitch);
-  const terminal = new Terminal({ config, devices, ledger, host, clock, logger, notices, ...(console ? { keyFilter: (k) => console.filter(k) } : {}) });
+  const terminal = new Terminal({ config, devices, ledger, host, clock, logger, notices, recovered, ...(console ? { keyFilter: (k) => console.filter(k) } : {}) });
   await terminal.start();
   console?.start(devices.display instanceof TtyDisplay ? devices.display : undefined);
   logger.info({ terminal: config.terminal.id, outbox: ledger.outbox().length }, 'terminal started');

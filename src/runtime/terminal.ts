@@ -14,6 +14,8 @@ import { OrderLookup } from '../sync/orders.ts';
 import { Replayer, type Settled } from '../sync/replay.ts';
 import { Submitter } from '../sync/submit.ts';
 import { ClockCheck } from '../sync/clock-check.ts';
+import { Settlement } from '../sync/settlement.ts';
+import { Housekeeping } from './housekeeping.ts';
 import type { Clock } from './clock.ts';
 import type { Devices } from './devices.ts';
 import type { Logger } from './log.ts';
@@ -28,6 +30,8 @@ export interface TerminalOptions {
   logger: Logger;
   /** Warnings to show on the home screen from the start (e.g. storage recovered). */
   notices?: string[];
+  /** Files restored from their previous generation at boot (ops get `storage_recovered`). */
+  recovered?: Array<{ file: string; reason: string }>;
   /** Keys the simulator console takes before the screens see them (F1 scan prompt, F2 network). */
   keyFilter?: (key: Key) => boolean;
 }
@@ -59,6 +63,10 @@ export class Terminal {
   readonly submitter: Submitter;
   readonly replayer: Replayer;
   readonly clockCheck: ClockCheck;
+  readonly settlement: Settlement;
+  readonly housekeeping: Housekeeping;
+  /** Files restored from their previous generation at this start: told to ops once connected. */
+  #recovered: Array<{ file: string; reason: string }>;
   #machine: Machine;
   #lastFrame = '';
   #stops: Array<() => void> = [];
@@ -69,6 +77,7 @@ export class Terminal {
 
   constructor(options: TerminalOptions) {
     this.#o = options;
+    this.#recovered = [...(options.recovered ?? [])];
     const { config, ledger, clock, logger, devices, host } = options;
     this.pins = new PinGuard({
       ledger,
@@ -77,9 +86,19 @@ export class Terminal {
       lockoutMs: config.security.pinLockoutMs,
       now: () => clock.now(),
       logger,
+      onLockout: (role, until) =>
+        void devices.link.publish('events', { type: 'pin_lockout', at: new Date(clock.now()).toISOString(), role, until: new Date(until).toISOString() }),
     });
     this.orders = new OrderLookup({ ledger, host, logger });
-    this.submitter = new Submitter({ config, ledger, host, clock, logger });
+    this.housekeeping = new Housekeeping({
+      config,
+      ledger,
+      link: devices.link,
+      clock,
+      logger,
+      onStorageLow: (low) => this.#notice(low ? messages(config.terminal.locale).storageLow : undefined, messages(config.terminal.locale).storageLow),
+    });
+    this.submitter = new Submitter({ config, ledger, host, clock, logger, storageLow: () => this.housekeeping.storageLow() });
     this.replayer = new Replayer({
       ledger,
       submitter: this.submitter,
@@ -87,6 +106,8 @@ export class Terminal {
       logger,
       minDelayMs: config.network.reconnectMinMs,
       maxDelayMs: config.network.reconnectMaxMs,
+      window: config.network.replayWindow,
+      bootJitterMs: config.network.bootJitterMs,
     });
     this.clockCheck = new ClockCheck({
       host,
@@ -94,6 +115,7 @@ export class Terminal {
       logger,
       onSkew: (skewMs) => void devices.link.publish('events', { type: 'clock_skew', at: new Date(clock.now()).toISOString(), skewMs }),
     });
+    this.settlement = new Settlement({ config, ledger, host, link: devices.link, clock, logger });
     const ctx = contextFrom(config, host.online());
     this.#machine = initialMachine({ ...ctx, notices: options.notices ?? [] }, clock.now());
   }
@@ -120,7 +142,9 @@ export class Terminal {
         if (!this.#stopping) this.post({ type: 'scan', code, at: clock.now() });
       }),
       devices.link.onStatus((s) => {
-        if (s.connected) void this.clockCheck.check();
+        if (!s.connected) return;
+        void this.clockCheck.check();
+        void this.#reportRecovered();
       }),
       host.onOnlineChange((online) => this.post({ type: 'link', online, at: clock.now() })),
       this.submitter.onQueueChange(() => {
@@ -136,7 +160,25 @@ export class Terminal {
     this.post({ type: 'link', online: host.online(), at: clock.now() });
     if (devices.link.status().connected) void this.clockCheck.check();
     this.replayer.start();
+    await this.housekeeping.start();
+    if (devices.link.status().connected) void this.#reportRecovered();
     this.#render();
+  }
+
+  /** `storage_recovered` for each file restored at boot, once the broker can hear it. */
+  async #reportRecovered(): Promise<void> {
+    const { devices, clock } = this.#o;
+    const pending = this.#recovered.splice(0);
+    for (const r of pending) {
+      const sent = await devices.link.publish('events', { type: 'storage_recovered', at: new Date(clock.now()).toISOString(), file: r.file, reason: r.reason });
+      if (!sent) this.#recovered.push(r);
+    }
+  }
+
+  /** Adds or removes a home-screen notice. */
+  #notice(add: string | undefined, remove?: string): void {
+    const current = this.#machine.ctx.notices.filter((n) => n !== remove);
+    this.post({ type: 'notices', notices: add ? [...current, add] : current, at: this.#o.clock.now() });
   }
 
   /**
@@ -147,6 +189,7 @@ export class Terminal {
     if (!this.#running || this.#stopping) return;
     this.#stopping = true;
     this.replayer.stop();
+    this.housekeeping.stop();
     await this.settled();
     this.#running = false;
     for (const stop of this.#stops.splice(0)) stop();
@@ -266,6 +309,14 @@ export class Terminal {
       }
       case 'loadTxns':
         return { type: 'txns', records: await ledger.recent(effect.limit), at: at() };
+      case 'settle': {
+        if (effect.kind === 'X') return { type: 'report', report: await this.settlement.x(), at: at() };
+        const z = await this.settlement.z();
+        return z.ok ? { type: 'report', report: z.report, at: at() } : { type: 'report_failed', reason: z.reason, at: at() };
+      }
+      case 'sync':
+        await this.replayer.drain();
+        return { type: 'synced', queued: ledger.outbox().length, at: at() };
     }
   }
 }

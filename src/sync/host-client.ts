@@ -2,7 +2,8 @@
 // a malformed answer is logged and treated as no answer (the transaction
 // stays in the outbox), never trusted.
 import type { Link, RpcOutcome } from '../../hal/network/types.ts';
-import { orderSchema, txnResultSchema } from '../domain/wire.ts';
+import { orderSchema, resultSchemas, txnResultSchema } from '../domain/wire.ts';
+import type { TotalsLine } from '../domain/settlement.ts';
 import type { Contact, Order, Txn, TxnResult } from '../domain/types.ts';
 import type { Logger } from '../runtime/log.ts';
 
@@ -62,6 +63,14 @@ export class HostClient {
 
   query(id: string): Promise<HostAnswer<TxnResult>> {
     return this.#call('txn.query', { id }, (r) => txnResultSchema.safeParse(r.result));
+  }
+
+  /** This terminal's approved transactions with createdAt in [from, to), per network and type. */
+  settlementTotals(from: string, to: string): Promise<HostAnswer<TotalsLine[]>> {
+    return this.#call('settlement.totals', { from, to }, (r) => {
+      const parsed = resultSchemas['settlement.totals'].safeParse(r);
+      return parsed.success ? { success: true, data: parsed.data.totals } : { success: false, error: parsed.error };
+    });
   }
 
   notify(params: { txnId: string; orderId: string; contact: Contact; text: string }): Promise<HostAnswer<true>> {

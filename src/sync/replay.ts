@@ -19,6 +19,10 @@ export interface ReplayerOptions {
   maxDelayMs?: number;
   /** How often a `processing` transaction is asked about (default 2 s). */
   pollMs?: number;
+  /** Submissions in flight at once during a replay (default 8): a long queue is not one round trip each. */
+  window?: number;
+  /** Longest random wait before the first pass after start, so that a fleet powered up together does not stampede (default 0). */
+  bootJitterMs?: number;
   random?: () => number;
 }
 
@@ -60,7 +64,7 @@ export class Replayer {
         if (!this.#timer && this.#o.ledger.outbox().length > 0) this.#schedule(this.#o.minDelayMs ?? 1000);
       }),
     );
-    this.#schedule(0);
+    this.#schedule(Math.floor((this.#o.random ?? Math.random)() * (this.#o.bootJitterMs ?? 0)));
   }
 
   stop(): void {
@@ -77,32 +81,41 @@ export class Replayer {
   }
 
   async #pass(): Promise<void> {
-    const { ledger, submitter, link, logger } = this.#o;
+    const { ledger, link } = this.#o;
+    const queue = ledger.outbox();
+    let next = 0;
     let backOff = false;
-    for (const record of ledger.outbox()) {
-      if (!link.status().connected || !this.#running) return;
-      let sent: Sent;
-      try {
-        // A sale's code expires: never resubmit one blindly, ask first.
-        sent = record.state === 'processing' || record.txn.type === 'sale' ? await submitter.follow(record) : await submitter.send(record);
-      } catch (err) {
-        logger.error({ err, id: record.txn.id }, 'replay of a transaction failed');
-        backOff = true;
-        break;
+    // Started in outbox order, up to `window` at once; the host serialises
+    // what must be (two refunds of one order), and every one carries its own id.
+    const worker = async () => {
+      while (next < queue.length && !backOff && this.#running && link.status().connected) {
+        const record = queue[next++]!;
+        if (await this.#replayOne(record)) backOff = true;
       }
-      if (sent.record.state !== record.state) {
-        for (const listener of this.#settledListeners) listener({ record: sent.record, before: record.state });
-      }
-      if (sent.backOff) {
-        backOff = true;
-        break;
-      }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, this.#o.window ?? 8) }, worker));
     this.#failures = backOff ? this.#failures + 1 : 0;
     const left = ledger.outbox();
     if (left.length === 0) return;
     const onlyProcessing = left.every((r) => r.state === 'processing');
     this.#schedule(backOff ? this.#backoff() : onlyProcessing ? (this.#o.pollMs ?? 2000) : (this.#o.minDelayMs ?? 1000));
+  }
+
+  /** One transaction; true when the host gave no usable answer (back off). */
+  async #replayOne(record: TxnRecord): Promise<boolean> {
+    const { submitter, logger } = this.#o;
+    let sent: Sent;
+    try {
+      // A sale's code expires: never resubmit one blindly, ask first.
+      sent = record.state === 'processing' || record.txn.type === 'sale' ? await submitter.follow(record) : await submitter.send(record);
+    } catch (err) {
+      logger.error({ err, id: record.txn.id }, 'replay of a transaction failed');
+      return true;
+    }
+    if (sent.record.state !== record.state) {
+      for (const listener of this.#settledListeners) listener({ record: sent.record, before: record.state });
+    }
+    return sent.backOff === true;
   }
 
   #backoff(): number {

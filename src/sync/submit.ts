@@ -31,6 +31,8 @@ export interface SubmitterOptions {
   host: HostClient;
   clock: Clock;
   logger: Logger;
+  /** Free space is low: offline refunds are refused first. */
+  storageLow?: () => boolean;
 }
 
 /** A customer's pay code lives about a minute: a sale that never reached the host by then cannot be completed. */
@@ -57,6 +59,7 @@ export class Submitter {
     const online = host.online();
     if (draft.type === 'sale' && !online) return { kind: 'refused', refusal: { reason: 'needs_network' } };
     if (draft.type === 'refund' && !online) {
+      if (this.#o.storageLow?.()) return { kind: 'refused', refusal: { reason: 'storage_low' } };
       const refusal = this.#offlineLimit(draft.amountCents);
       if (refusal) return { kind: 'refused', refusal };
     }

@@ -18,7 +18,7 @@ import { silentLogger } from '../../src/runtime/log.ts';
 export const TID = 'E2E1';
 
 /** Tight, so that silence, reconnects and follow-ups take well under a second or two. */
-export const NET = { rpcTimeoutMs: 1000, reconnectMinMs: 100, reconnectMaxMs: 500 };
+export const NET = { rpcTimeoutMs: 1000, reconnectMinMs: 100, reconnectMaxMs: 500, bootJitterMs: 0 };
 export const PROCESSING_DELAY_MS = 1000;
 
 export interface Stack {

@@ -20,7 +20,7 @@ export function simConfig(dir: string, over: Record<string, unknown> = {}): Conf
     {
       terminal: { id: 'TT01', number: '0042' },
       storage: { dir },
-      network: { driver: 'sim', rpcTimeoutMs: 500 },
+      network: { driver: 'sim', rpcTimeoutMs: 500, bootJitterMs: 0 },
       display: { driver: 'sim' },
       keypad: { driver: 'sim' },
       scanner: { driver: 'sim' },
