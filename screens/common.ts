@@ -17,6 +17,8 @@ export interface ScreenDef<I extends ScreenId> {
   /** The next screen and effects, or null when the event means nothing here. */
   on(screen: ScreenOf<I>, event: Event, ctx: Ctx): Step | null;
   view(screen: ScreenOf<I>, ctx: Ctx): View;
+  /** Effects whenever the machine arrives on this screen from another (e.g. load what it shows). */
+  enter?(screen: ScreenOf<I>, ctx: Ctx): Effect[];
 }
 
 export const t = (ctx: Ctx): Messages => messages(ctx.locale);

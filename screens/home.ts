@@ -16,7 +16,7 @@ export const home: ScreenDef<'home'> = {
       case '2':
         return startRefund(ctx, event.at);
       case '3':
-        return { screen: { id: 'txns.list', index: 0 }, effects: [{ type: 'loadTxns', limit: 50 }] };
+        return { screen: { id: 'txns.list', index: 0 } };
       case '4':
         return { screen: { id: 'settle.menu' } };
       case '9':
@@ -43,6 +43,6 @@ export const messageScreen: ScreenDef<'message'> = {
     return null;
   },
   view(screen, ctx) {
-    return { title: screen.title, lines: [screen.text], footer: t(ctx).hintOk };
+    return { title: screen.title, lines: [screen.text], footer: screen.back.id === 'home' ? t(ctx).okNext.home : t(ctx).hintOk };
   },
 };

@@ -84,7 +84,8 @@ export function transition(machine: Machine, event: Event): Transition {
     // A screen that changes by itself (a time-out message) restarts the idle
     // time, so the merchant gets to read what it says.
     if (event.type === 'tick') lastInputAt = event.at;
-    return { machine: { ctx, screen: step.screen, lastInputAt }, effects: [...effects, ...(step.effects ?? [])] };
+    const entered = step.screen.id !== machine.screen.id ? (defOf(step.screen).enter?.(step.screen as never, ctx) ?? []) : [];
+    return { machine: { ctx, screen: step.screen, lastInputAt }, effects: [...effects, ...(step.effects ?? []), ...entered] };
   }
   if (event.type === 'tick' && defOf(machine.screen).idle && event.at - lastInputAt >= ctx.idleTimeoutMs) {
     return { machine: { ctx, screen: { id: 'home' }, lastInputAt }, effects };

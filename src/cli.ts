@@ -6,7 +6,11 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const USAGE = `usage:
-  scanpos run --config FILE        run the terminal with the devices in FILE
+  scanpos run --config FILE [--control]
+                                   run the terminal with the devices in FILE; --control: the
+                                   simulated keypad, scanner and display are driven by the
+                                   parent process over Node's IPC channel, which gets every
+                                   frame shown (src/runtime/control.ts)
   scanpos host --mqtt URL [--orders FILE] [--data DIR] [--shared] [--prefix pos]
                                    the reference acquirer host (demo orders unless --orders)
   scanpos hash-pin PIN             print the hash to put in security.supervisorPinHash / technicianPinHash
@@ -98,9 +102,9 @@ async function hostCommand(args: string[]): Promise<number> {
 }
 
 async function run(args: string[]): Promise<number> {
-  let values: { config?: string };
+  let values: { config?: string; control?: boolean };
   try {
-    ({ values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, strict: true }));
+    ({ values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, control: { type: 'boolean' } }, strict: true }));
   } catch (err) {
     process.stderr.write(`scanpos run: ${(err as Error).message}\n`);
     return 2;
@@ -109,21 +113,40 @@ async function run(args: string[]): Promise<number> {
     process.stderr.write('scanpos run: --config FILE is required (config/default.json runs the simulator)\n');
     return 2;
   }
+  if (values.control && typeof process.send !== 'function') {
+    process.stderr.write('scanpos run: --control is for a terminal started by another program with an IPC channel (child_process.fork); it has none\n');
+    return 2;
+  }
   const { loadConfig } = await import('../config/load.ts');
   const loaded = loadConfig(values.config);
   if (!loaded.ok) {
     process.stderr.write(`scanpos run: ${values.config} is not a usable config:\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}\n`);
     return 2;
   }
+  const control = values.control ? await import('./runtime/control.ts') : undefined;
+  const problems = control?.controlProblems(loaded.config) ?? [];
+  if (problems.length) {
+    process.stderr.write(`scanpos run: ${values.config} cannot be driven with --control:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    return 2;
+  }
   const { startTerminal } = await import('./runtime/main.ts');
   let running: Awaited<ReturnType<typeof startTerminal>>;
+  let controlled: { stop(): void } | undefined;
   let resolveExit!: (code: number) => void;
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
   const shutdown = (code: number) => {
-    void running?.stop().then(() => resolveExit(code), () => resolveExit(1));
+    void running?.stop().then(
+      () => code,
+      () => 1,
+    ).then((exitCode) => {
+      // The parent hears nothing more once the terminal has stopped.
+      controlled?.stop();
+      resolveExit(exitCode);
+    });
   };
   try {
     running = await startTerminal({ config: loaded.config, onInterrupt: () => shutdown(0) });
+    if (control) controlled = control.startControl({ terminalId: loaded.config.terminal.id, channel: control.processChannel(), onStop: () => shutdown(0) });
   } catch (err) {
     process.stderr.write(`scanpos run: cannot start: ${(err as Error).message}\n`);
     return 1;

@@ -2,6 +2,7 @@
 // paid, refunded, left — or why it cannot be refunded.
 import { remainingCents } from '../../src/domain/refund-rules.ts';
 import { money, t, type ScreenDef } from '../common.ts';
+import { localDateTime } from '../../src/domain/order-number.ts';
 import { back } from './lookup.ts';
 
 export const refundCheck: ScreenDef<'refund.check'> = {
@@ -23,11 +24,12 @@ export const refundCheck: ScreenDef<'refund.check'> = {
       `${w.orderNumber}: ${order.orderId}`,
       `${w.network}: ${w.channel[order.channel]}  ${w.orderStatus[order.status]}`,
       `${w.paidAmount}: ${money(ctx, order.amountCents)}  ${w.refunded}: ${money(ctx, order.refundedCents)}`,
+      `${w.paidAt}: ${localDateTime(new Date(order.paidAt), ctx.timezone)}`,
     ];
     if (pending.count > 0) lines.push(`${w.queuedHere}: ${money(ctx, pending.cents)} (${pending.count})`);
     if (screen.refusal) {
       lines.push('', w.refusal[screen.refusal]);
-      return { title: `${w.refund}: ${w.declined}`, lines, footer: w.okNext.home };
+      return { title: `${w.refund}: ${w.notPossible}`, lines, footer: screen.flow.from === 'txns' ? w.hintOk : w.okNext.home };
     }
     lines.push(`${w.remaining}: ${money(ctx, remainingCents(order, pending))}`);
     return { title: w.refund, lines, footer: w.hintOkCancel };

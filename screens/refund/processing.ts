@@ -15,7 +15,12 @@ export const refundProcessing: ScreenDef<'refund.processing'> = {
     if (event.type !== 'txn') return null;
     const { record } = event;
     const signal = record.state === 'approved' ? 'success' : record.state === 'declined' ? 'error' : 'attention';
-    const prints = record.state === 'approved' || record.state === 'queued' ? receiptsFor(record, ctx) : [];
+    // Approved and queued: the copies as configured. Processing: the customer
+    // leaves with a "result to follow" slip. Declined: a slip for the merchant.
+    const prints =
+      record.state === 'approved' || record.state === 'queued'
+        ? receiptsFor(record, ctx)
+        : receiptsFor(record, ctx, { copies: [record.state === 'processing' ? 'customer' : 'merchant'] });
     return {
       screen: { id: 'refund.result', flow: screen.flow, cents: screen.cents, code: screen.code, record, notified: event.notified },
       effects: [{ type: 'signal', signal }, ...prints],

@@ -31,7 +31,8 @@ export const refundResult: ScreenDef<'refund.result'> = {
     const { record } = screen;
     const lines = [`${w.orderNumber}: ${record.txn.orderId}`, `${w.refundAmount}: ${money(ctx, record.txn.amountCents)}`, ''];
     let word: string;
-    let footer: string = w.okNext.home;
+    const leave = screen.flow.from === 'txns' ? w.hintOk : w.okNext.home;
+    let footer: string = leave;
     switch (record.state) {
       case 'approved':
         word = w.approved;
@@ -50,7 +51,7 @@ export const refundResult: ScreenDef<'refund.result'> = {
         word = w.declined;
         lines.push(declineText(ctx, record.result?.code ?? ''));
         const step = returnStep(record.result?.code);
-        footer = step === 'scan' ? w.okNext.scan : step === 'amount' ? w.okNext.amount : w.okNext.home;
+        footer = step === 'scan' ? w.okNext.scan : step === 'amount' ? w.okNext.amount : leave;
         break;
       }
     }

@@ -5,6 +5,7 @@ import type { TxnRecord } from '../../src/domain/types.ts';
 
 export const txnsList: ScreenDef<'txns.list'> = {
   idle: true,
+  enter: (screen) => (screen.records ? [] : [{ type: 'loadTxns', limit: 50 }]),
   on(screen, event) {
     if (event.type === 'txns') return { screen: { ...screen, records: event.records, index: Math.min(screen.index, Math.max(0, event.records.length - 1)) } };
     if (event.type !== 'key') return null;

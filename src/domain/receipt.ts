@@ -34,7 +34,11 @@ export function receipt(record: TxnRecord, ctx: ReceiptContext, options: { copy:
   lines.push({ kind: 'pair', left: t.time, right: localDateTime(new Date(txn.createdAt), ctx.timezone) });
   lines.push({ kind: 'pair', left: t.orderNumber, right: txn.orderId });
   lines.push({ kind: 'pair', left: txn.type === 'sale' ? t.saleNo : t.refundNo, right: '' });
-  lines.push({ kind: 'text', text: txn.id });
+  // A UUID is 36 characters, wider than 58 mm paper: break it after its third
+  // group, where a reader expects a break, not at the paper's edge.
+  const cut = txn.id.length > 32 && txn.id.split('-').length === 5 ? txn.id.indexOf('-', 14) + 1 : 0;
+  if (cut > 0) lines.push({ kind: 'text', text: txn.id.slice(0, cut) }, { kind: 'text', text: txn.id.slice(cut) });
+  else lines.push({ kind: 'text', text: txn.id });
   lines.push({ kind: 'pair', left: t.network, right: t.channel[txn.channel] });
   lines.push({ kind: 'pair', left: t.code, right: maskCode(txn.payCode) });
   lines.push({ kind: 'pair', left: t.amount, right: money(txn.amountCents), bold: true });

@@ -27,3 +27,10 @@ export class BusinessCalendar {
     return `${String(parts.year).padStart(4, '0')}-${parts.month}-${parts.day}`;
   }
 }
+
+/** The calendar day `days` after (or before, when negative) a `YYYY-MM-DD` day. */
+export function shiftDay(day: string, days: number): string {
+  const at = Date.parse(`${day}T00:00:00.000Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(at)) throw new Error(`not a day: ${day}`);
+  return new Date(at + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,29 +1,39 @@
-// One lowdb document on a DurableJsonFile, and the one way the ledger changes it.
+// One lowdb document on a JournalFile, and the one way the ledger changes it.
 import { Low } from 'lowdb';
 import type { Logger } from '../runtime/log.ts';
-import { DurableJsonFile, type Migration, type Recovery } from './durable-file.ts';
+import type { Migration, Recovery } from './envelope.ts';
+import type { FileSystem } from './fs.ts';
+import { JournalFile, type CompactionPolicy, type JournalCodec } from './journal-file.ts';
 
-export interface DocOptions<T> {
-  file: string;
-  format: string;
-  version: number;
-  /** Content of a store that does not exist yet. */
-  empty: () => T;
-  migrations?: Readonly<Record<number, Migration>>;
-  validate?: (data: unknown) => string | undefined;
+/** What every store is opened with, besides its own settings. */
+export interface StoreContext {
+  fs?: FileSystem;
+  compaction?: Partial<CompactionPolicy>;
   onRecover?: (recovery: Recovery) => void;
   log?: Logger;
 }
 
+export interface DocOptions<T> extends StoreContext {
+  file: string;
+  format: string;
+  version: number;
+  codec: JournalCodec<T>;
+  /** Content of a store that does not exist yet. */
+  empty: () => T;
+  migrations?: Readonly<Record<number, Migration>>;
+  validate?: (data: unknown) => string | undefined;
+}
+
 export interface OpenedDoc<T> {
   db: Low<T>;
-  /** True when the main file was damaged or missing and its previous generation was used. */
+  adapter: JournalFile<T>;
+  /** True when a file was damaged, missing or torn and had to be worked around. */
   recovered: boolean;
 }
 
 export async function openDoc<T>(options: DocOptions<T>): Promise<OpenedDoc<T>> {
   let recovered = false;
-  const adapter = new DurableJsonFile<T>({
+  const adapter = new JournalFile<T>({
     ...options,
     onRecover: (recovery) => {
       recovered = true;
@@ -32,7 +42,7 @@ export async function openDoc<T>(options: DocOptions<T>): Promise<OpenedDoc<T>> 
   });
   const db = new Low<T>(adapter, options.empty());
   await db.read();
-  return { db, recovered };
+  return { db, adapter, recovered };
 }
 
 /**
@@ -50,6 +60,9 @@ export async function commit<T>(db: Low<T>, next: T): Promise<void> {
     throw error;
   }
 }
+
+/** Version 1 files were whole-file JSON with the same data: the journal (version 2) reads them as they are. */
+export const FROM_WHOLE_FILE: Readonly<Record<number, Migration>> = { 1: (data) => data };
 
 /** Small shape checks shared by the stores: a file that parses but has the wrong shape counts as damaged. */
 export function objectWith(data: unknown, arrays: string[], others: string[] = []): string | undefined {

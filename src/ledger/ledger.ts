@@ -1,28 +1,38 @@
 // The terminal's ledger: every transaction, from the moment it is made until
 // the host's final answer, plus the small stores the runtime keeps.
 //
-// Layout under `dir` (each file an envelope with format name and version):
-//   outbox.json          transactions without a final result, creation order
-//   days/YYYY-MM-DD.json final records, one file per business day
-//   orders.json          orders seen here, capped
-//   state.json           sale sequence and PIN lockouts
-// The only write before a transaction is sent is the small outbox; history
-// lives in day segments that are read when asked for, never all at once.
+// Layout under `dir` (lowdb documents on journaled files, see journal-file.ts):
+//   outbox               transactions without a final result, creation order
+//   days/YYYY-MM-DD      final records, one segment per business day
+//   orders               orders seen here, capped
+//   state                sale sequence, settlement batch, PIN lockouts
+//   reports/NNNNNN.json  Z reports, one per closed batch
+// A write appends what changed to its store's journal and fsyncs it once;
+// recording a transaction before it is sent is one record in the outbox's
+// journal. History lives in day segments that are read when asked for,
+// never all at once, and never at start-up.
 import { join } from 'node:path';
 import type { Order, Txn, TxnRecord, TxnResult } from '../domain/types.ts';
 import { isFinal } from '../domain/types.ts';
 import type { Logger } from '../runtime/log.ts';
 import { BusinessCalendar } from './business-day.ts';
-import { ensureDir, type Recovery } from './durable-file.ts';
 import { maskCode as maskPayCode } from '../domain/mask.ts';
+import type { StoreContext } from './doc.ts';
+import type { Recovery } from './envelope.ts';
+import { ensureDir, nodeFileSystem, type FileSystem } from './fs.ts';
+import type { CompactionPolicy } from './journal-file.ts';
 import { DEFAULT_MAX_ORDERS, OrderCache } from './orders.ts';
 import { Outbox } from './outbox.ts';
+import { pruneHistory } from './prune.ts';
+import { recentRecords, recordsBetween } from './queries.ts';
+import { Reports, type StoredReport } from './reports.ts';
 import { DaySegments } from './segments.ts';
 import { SerialQueue } from './serial.ts';
-import { TerminalState, type Lockout } from './state.ts';
+import { TerminalState, type Batch, type Lockout } from './state.ts';
 
-export type { Lockout, Recovery };
-export { DamagedFileError, FormatTooNewError } from './durable-file.ts';
+export type { Batch, Lockout, Recovery, StoredReport };
+export type { FileSystem } from './fs.ts';
+export { DamagedFileError, FormatTooNewError } from './envelope.ts';
 
 export interface LedgerOptions {
   dir: string;
@@ -32,11 +42,17 @@ export interface LedgerOptions {
   /** Orders kept in the cache; the least recently seen go first. */
   maxOrders?: number;
   log?: Logger;
+  /** The disk; the real one unless a test or a benchmark puts another underneath. */
+  fs?: FileSystem;
+  /** When journals are folded into a new snapshot (default: over 2 × the live data and over 256 KiB). */
+  compaction?: Partial<CompactionPolicy>;
+  /** How long an emptied outbox stays quiet before its files are rewritten without pay codes (default 1 s). */
+  scrubDelayMs?: number;
 }
 
 export interface OpenedLedger {
   ledger: Ledger;
-  /** Files that were damaged or half-written and replaced by their previous generation. */
+  /** Files that were damaged, half-written or torn, and how each was worked around. */
   recovered: Array<{ file: string; reason: string }>;
 }
 
@@ -51,10 +67,13 @@ export class UnknownTransactionError extends Error {
 }
 
 interface Parts {
+  dir: string;
+  fs: FileSystem;
   outbox: Outbox;
   segments: DaySegments;
   orders: OrderCache;
   state: TerminalState;
+  reports: Reports;
   calendar: BusinessCalendar;
   now: () => Date;
   log: Logger | undefined;
@@ -65,6 +84,8 @@ const clone = <T>(value: T): T => structuredClone(value);
 export class Ledger {
   /** Changes run one at a time: each is a few awaited writes that must not interleave. */
   private readonly changes = new SerialQueue();
+  /** Pruning runs beside the changes (it can take a while), one at a time. */
+  private readonly housekeeping = new SerialQueue();
   private closed = false;
 
   private constructor(private readonly p: Parts) {}
@@ -72,39 +93,43 @@ export class Ledger {
   static async open(options: LedgerOptions): Promise<OpenedLedger> {
     const calendar = new BusinessCalendar(options.timezone);
     const now = options.now ?? (() => new Date());
+    const fs = options.fs ?? nodeFileSystem;
     const log = options.log;
     const recovered: Recovery[] = [];
     let opening = true;
     // Recoveries found later (an old segment read on demand) are logged by the file layer only.
-    const onRecover = (recovery: Recovery): void => {
-      if (opening) recovered.push(recovery);
-    };
+    const context: StoreContext = { fs, log, compaction: options.compaction, onRecover: (r) => void (opening && recovered.push(r)) };
     const daysDir = join(options.dir, 'days');
-    await ensureDir(daysDir);
+    await ensureDir(daysDir, fs);
+    const opened: Array<{ close(): Promise<void> }> = [];
+    try {
+      const outbox = await Outbox.open({ ...context, file: join(options.dir, 'outbox.json'), scrubDelayMs: options.scrubDelayMs });
+      opened.push({ close: () => outbox.close({ scrub: false }) });
+      const orders = await OrderCache.open({ ...context, file: join(options.dir, 'orders.json'), maxOrders: options.maxOrders ?? DEFAULT_MAX_ORDERS, now });
+      opened.push(orders);
+      const state = await TerminalState.open({ ...context, file: join(options.dir, 'state.json') });
+      opened.push(state);
+      const segments = new DaySegments({ ...context, dir: daysDir, calendar, now });
+      opened.push(segments);
+      const todayRecovered = await segments.openToday();
 
-    const outbox = await Outbox.open({ file: join(options.dir, 'outbox.json'), log, onRecover });
-    const orders = await OrderCache.open({
-      file: join(options.dir, 'orders.json'),
-      maxOrders: options.maxOrders ?? DEFAULT_MAX_ORDERS,
-      now,
-      log,
-      onRecover,
-    });
-    const state = await TerminalState.open({ file: join(options.dir, 'state.json'), log, onRecover });
-    const segments = new DaySegments({ dir: daysDir, calendar, now, log, onRecover });
-    const todayRecovered = await segments.openToday();
+      // Write recovered stores back at once: the damaged file is set aside, the
+      // good generation stays as .prev, and the next boot is clean.
+      if (outbox.recovered) await outbox.rewrite();
+      if (orders.recovered) await orders.rewrite();
+      if (state.recovered) await state.rewrite();
+      if (todayRecovered) await segments.rewriteToday();
+      await state.openFirstBatch(now().toISOString());
 
-    // Write recovered stores back at once: the damaged file is set aside, the
-    // good generation stays as .prev, and the next boot is clean.
-    if (outbox.recovered) await outbox.rewrite();
-    if (orders.recovered) await orders.rewrite();
-    if (state.recovered) await state.rewrite();
-    if (todayRecovered) await segments.rewriteToday();
-
-    const ledger = new Ledger({ outbox, segments, orders, state, calendar, now, log });
-    await ledger.dropSettledFromOutbox();
-    opening = false;
-    return { ledger, recovered };
+      const reports = new Reports({ dir: join(options.dir, 'reports'), now, fs, ...(log ? { log } : {}) });
+      const ledger = new Ledger({ dir: options.dir, fs, outbox, segments, orders, state, reports, calendar, now, log });
+      await ledger.dropSettledFromOutbox();
+      opening = false;
+      return { ledger, recovered };
+    } catch (error) {
+      for (const store of opened) await store.close().catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Durable in the outbox (queued, 0 attempts) before it resolves. */
@@ -215,18 +240,12 @@ export class Ledger {
 
   /** Newest first by creation time, pending ones included; reads only as many days back as needed. */
   async recent(limit: number): Promise<TxnRecord[]> {
-    const count = Math.max(0, Math.floor(limit));
-    if (count === 0) return [];
-    const pending = this.p.outbox.list();
-    const dated = pending.map((record) => ({ id: record.txn.id, day: this.p.calendar.dayOf(record.txn.createdAt) }));
-    const byId = new Map<string, TxnRecord>();
-    for (const record of pending) byId.set(record.txn.id, record);
-    // A settle running meanwhile can show a record in both; the final copy wins.
-    for (const record of await this.p.segments.newest(count, dated)) byId.set(record.txn.id, record);
-    return [...byId.values()]
-      .sort((a, b) => Date.parse(b.txn.createdAt) - Date.parse(a.txn.createdAt))
-      .slice(0, count)
-      .map(clone);
+    return (await recentRecords(this.p, limit)).map(clone);
+  }
+
+  /** Every transaction (pending and final) created in [from, to), oldest first; reads only the days in between. */
+  async between(from: string, to: string): Promise<TxnRecord[]> {
+    return (await recordsBetween(this.p, from, to)).map(clone);
   }
 
   order(orderId: string): Order | undefined {
@@ -251,11 +270,54 @@ export class Ledger {
     return this.change(() => this.p.state.setLockout(role, value));
   }
 
+  /** The settlement batch open now (the first one opened when the ledger was first opened). */
+  batch(): Batch {
+    const batch = this.p.state.batch();
+    if (!batch) throw new Error('the ledger has no open batch');
+    return batch;
+  }
+
+  /** Closes the open batch at `closedAt` and opens the next one at the same instant; durable before it resolves. */
+  closeBatch(closedAt: string): Promise<Batch & { closedAt: string }> {
+    return this.change(async () => {
+      if (Number.isNaN(Date.parse(closedAt))) throw new Error(`not a valid time: ${closedAt}`);
+      return this.p.state.closeBatch(closedAt);
+    });
+  }
+
+  /** Keeps a Z report (one file per batch number, replaced if saved again); durable before it resolves. */
+  saveReport(report: StoredReport): Promise<void> {
+    return this.change(() => this.p.reports.save(report));
+  }
+
+  report(batch: number): Promise<StoredReport | undefined> {
+    return this.p.reports.get(batch);
+  }
+
+  /** Free bytes on the data folder's file system. */
+  freeBytes(): Promise<number> {
+    return this.p.fs.freeBytes(this.p.dir);
+  }
+
+  /**
+   * Deletes the day segments older than `keepDays` before `now` whose
+   * transactions are all final (a day with one still in the outbox stays),
+   * and the reports saved before then. Never touches the outbox or today.
+   */
+  prune(options: { keepDays: number; now: Date }): Promise<{ removed: string[] }> {
+    if (this.closed) return Promise.reject(new Error('the ledger is closed'));
+    return this.housekeeping.run(() => pruneHistory(this.p, options));
+  }
+
   /** Waits for the writes in progress; later changes are refused. */
   async close(): Promise<void> {
     this.closed = true;
     await this.changes.idle();
-    await this.p.segments.idle();
+    await this.housekeeping.idle();
+    await this.p.segments.close();
+    await this.p.outbox.close();
+    await this.p.orders.close();
+    await this.p.state.close();
   }
 
   private change<R>(step: () => Promise<R>): Promise<R> {

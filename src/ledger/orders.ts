@@ -1,14 +1,14 @@
-// orders.json: orders this terminal has seen (sold here or looked up on the
+// orders: orders this terminal has seen (sold here or looked up on the
 // host), which is what lets a refund be taken offline. Capped, evicting the
-// least recently seen, so the file does not grow with the years.
+// least recently seen, so the store does not grow with the years. Seeing an
+// order again moves it last: one journal record (delete, put) per order seen.
 import type { Low } from 'lowdb';
 import type { Order } from '../domain/types.ts';
-import type { Logger } from '../runtime/log.ts';
-import { commit, objectWith, openDoc } from './doc.ts';
-import type { Recovery } from './durable-file.ts';
+import { commit, FROM_WHOLE_FILE, objectWith, openDoc, type StoreContext } from './doc.ts';
+import type { JournalCodec, JournalFile } from './journal-file.ts';
 
 export const ORDERS_FORMAT = 'scanpos.orders';
-export const ORDERS_VERSION = 1;
+export const ORDERS_VERSION = 2;
 export const DEFAULT_MAX_ORDERS = 2000;
 
 interface SeenOrder {
@@ -21,12 +21,15 @@ interface OrdersData {
   orders: SeenOrder[];
 }
 
-export interface OrderCacheOptions {
+const codec: JournalCodec<OrdersData> = {
+  entries: (data) => data.orders.map((seen) => [seen.order.orderId, seen] as const),
+  document: (entries) => ({ orders: entries.map(([, seen]) => seen as SeenOrder) }),
+};
+
+export interface OrderCacheOptions extends StoreContext {
   file: string;
   maxOrders: number;
   now: () => Date;
-  log?: Logger;
-  onRecover?: (recovery: Recovery) => void;
 }
 
 export class OrderCache {
@@ -35,6 +38,7 @@ export class OrderCache {
 
   private constructor(
     private readonly db: Low<OrdersData>,
+    private readonly adapter: JournalFile<OrdersData>,
     private readonly options: OrderCacheOptions,
     readonly recovered: boolean,
   ) {
@@ -45,16 +49,16 @@ export class OrderCache {
     if (!Number.isInteger(options.maxOrders) || options.maxOrders < 1) {
       throw new Error(`maxOrders must be a positive integer, got ${options.maxOrders}`);
     }
-    const { db, recovered } = await openDoc<OrdersData>({
-      file: options.file,
+    const { db, adapter, recovered } = await openDoc<OrdersData>({
+      ...options,
       format: ORDERS_FORMAT,
       version: ORDERS_VERSION,
+      codec,
+      migrations: FROM_WHOLE_FILE,
       empty: () => ({ orders: [] }),
       validate: (data) => objectWith(data, ['orders']),
-      onRecover: options.onRecover,
-      log: options.log,
     });
-    return new OrderCache(db, options, recovered);
+    return new OrderCache(db, adapter, options, recovered);
   }
 
   get(orderId: string): Order | undefined {
@@ -75,7 +79,11 @@ export class OrderCache {
   }
 
   rewrite(): Promise<void> {
-    return this.db.write();
+    return this.adapter.compact();
+  }
+
+  close(): Promise<void> {
+    return this.adapter.close();
   }
 
   private rebuild(): void {

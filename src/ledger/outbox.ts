@@ -1,45 +1,66 @@
-// outbox.json: only the transactions whose final result is not known yet.
-// It is rewritten on every new transaction (the write on the critical path),
-// so it stays small: a final record moves out to its day segment.
+// outbox: only the transactions whose final result is not known yet, in
+// creation order. It is written on every new transaction (the write on the
+// critical path): a journal record of that one transaction, whatever the
+// history; a final record moves out to its day segment.
+//
+// A pending transaction keeps its full pay code (a resubmission needs it), so
+// the outbox's files hold pay codes until they are rewritten. Once the outbox
+// is empty and has been quiet for a moment, it is compacted twice — the
+// snapshot, its previous generation and the journals then hold no code — off
+// the critical path, and at close.
 import type { Low } from 'lowdb';
 import type { TxnRecord } from '../domain/types.ts';
 import type { Logger } from '../runtime/log.ts';
-import { commit, objectWith, openDoc } from './doc.ts';
-import type { Recovery } from './durable-file.ts';
+import { commit, FROM_WHOLE_FILE, objectWith, openDoc, type StoreContext } from './doc.ts';
+import type { JournalCodec, JournalFile } from './journal-file.ts';
 
 export const OUTBOX_FORMAT = 'scanpos.outbox';
-export const OUTBOX_VERSION = 1;
+export const OUTBOX_VERSION = 2;
+/** How long the outbox stays empty and untouched before its files are rewritten without pay codes. */
+export const DEFAULT_SCRUB_DELAY_MS = 1000;
 
 interface OutboxData {
   /** Creation order. */
   records: TxnRecord[];
 }
 
-export interface OutboxOptions {
+const codec: JournalCodec<OutboxData> = {
+  entries: (data) => data.records.map((record) => [record.txn.id, record] as const),
+  document: (entries) => ({ records: entries.map(([, record]) => record as TxnRecord) }),
+};
+
+export interface OutboxOptions extends StoreContext {
   file: string;
-  log?: Logger;
-  onRecover?: (recovery: Recovery) => void;
+  scrubDelayMs?: number;
 }
 
 export class Outbox {
+  /** Full pay codes may be in the files (written since the last scrub). */
+  private holdsCodes: boolean;
+  private scrubTimer: NodeJS.Timeout | undefined;
+
   private constructor(
     private readonly db: Low<OutboxData>,
-    private readonly log: Logger | undefined,
-    /** True when opening used the previous generation. */
+    private readonly adapter: JournalFile<OutboxData>,
+    private readonly options: OutboxOptions,
+    /** True when opening had to work around a damaged, missing or torn file. */
     readonly recovered: boolean,
-  ) {}
+  ) {
+    this.holdsCodes = db.data.records.length > 0 || adapter.sizes().journalBytes > 0;
+    this.scheduleScrub();
+  }
 
   static async open(options: OutboxOptions): Promise<Outbox> {
-    const { db, recovered } = await openDoc<OutboxData>({
-      file: options.file,
+    const { db, adapter, recovered } = await openDoc<OutboxData>({
+      ...options,
       format: OUTBOX_FORMAT,
       version: OUTBOX_VERSION,
+      codec,
+      migrations: FROM_WHOLE_FILE,
       empty: () => ({ records: [] }),
       validate: (data) => objectWith(data, ['records']),
-      onRecover: options.onRecover,
-      log: options.log,
     });
-    return new Outbox(db, options.log, recovered);
+    return new Outbox(db, adapter, options, recovered);
   }
 
   list(): readonly TxnRecord[] {
@@ -50,34 +71,71 @@ export class Outbox {
     return this.db.data.records.find((record) => record.txn.id === id);
   }
 
-  add(record: TxnRecord): Promise<void> {
-    return commit(this.db, { records: [...this.db.data.records, record] });
+  async add(record: TxnRecord): Promise<void> {
+    this.cancelScrub();
+    this.holdsCodes = true;
+    await commit(this.db, { records: [...this.db.data.records, record] });
   }
 
   /** Replaces the record with the same id, keeping its place. */
-  replace(record: TxnRecord): Promise<void> {
+  async replace(record: TxnRecord): Promise<void> {
+    this.cancelScrub();
     const records = this.db.data.records.map((r) => (r.txn.id === record.txn.id ? record : r));
-    return commit(this.db, { records });
+    await commit(this.db, { records });
   }
 
-  /**
-   * Drops records, then writes once more so that the previous generation
-   * (outbox.json.prev) no longer holds their full pay codes either.
-   */
   async remove(ids: ReadonlySet<string>): Promise<void> {
     const records = this.db.data.records.filter((r) => !ids.has(r.txn.id));
     if (records.length === this.db.data.records.length) return;
     await commit(this.db, { records });
-    try {
-      await this.db.write();
-    } catch (error) {
-      // The removal itself is durable; only the scrub of the old generation failed.
-      this.log?.warn({ err: error }, 'outbox: could not rewrite the previous generation');
-    }
+    this.scheduleScrub();
   }
 
-  /** Rewrites the file from memory (after a recovery, to replace the damaged file). */
+  /** Rewrites the files from memory (after a recovery, to replace the damaged file). */
   rewrite(): Promise<void> {
-    return this.db.write();
+    return this.adapter.compact();
+  }
+
+  /** Rewrites the files so that no pay code is left in them, if the outbox is empty. */
+  async scrub(): Promise<void> {
+    this.cancelScrub();
+    if (!this.holdsCodes || this.db.data.records.length > 0) return;
+    // Twice: the first compaction leaves the old snapshot as .prev and keeps the journal before it.
+    await this.adapter.compact();
+    await this.adapter.compact();
+    if (this.db.data.records.length === 0) this.holdsCodes = false;
+  }
+
+  /** Scrubs if needed (unless told not to write anything), then closes the journal. */
+  async close(options: { scrub?: boolean } = {}): Promise<void> {
+    this.cancelScrub();
+    if (options.scrub !== false) {
+      try {
+        await this.scrub();
+      } catch (err) {
+        this.log?.warn({ err }, 'outbox: pay codes not scrubbed at close');
+      }
+    }
+    await this.adapter.close();
+  }
+
+  private get log(): Logger | undefined {
+    return this.options.log;
+  }
+
+  private scheduleScrub(): void {
+    this.cancelScrub();
+    if (!this.holdsCodes || this.db.data.records.length > 0) return;
+    this.scrubTimer = setTimeout(() => {
+      this.scrubTimer = undefined;
+      this.scrub().catch((err: unknown) => this.log?.warn({ err }, 'outbox: pay codes not scrubbed'));
+    }, this.options.scrubDelayMs ?? DEFAULT_SCRUB_DELAY_MS);
+    // A pending scrub never keeps the process alive; close() does it anyway.
+    this.scrubTimer.unref();
+  }
+
+  private cancelScrub(): void {
+    if (this.scrubTimer) clearTimeout(this.scrubTimer);
+    this.scrubTimer = undefined;
   }
 }

@@ -1,19 +1,20 @@
-// days/YYYY-MM-DD.json: the final records of one business day each.
-// Only today's segment stays in memory; older days are read when asked for,
-// so memory and the cost of a write do not grow with history.
+// days/YYYY-MM-DD: the final records of one business day each (a snapshot
+// `.json` and its journals `.<g>.journal`). Only today's segment stays in
+// memory; older days are read when asked for, so memory, start-up and the
+// cost of a write do not grow with history.
 import { join } from 'node:path';
 import type { Low } from 'lowdb';
 import type { TxnRecord } from '../domain/types.ts';
-import type { Logger } from '../runtime/log.ts';
 import type { BusinessCalendar } from './business-day.ts';
-import { commit, objectWith, openDoc } from './doc.ts';
-import { listDir, type Recovery } from './durable-file.ts';
+import { commit, FROM_WHOLE_FILE, objectWith, openDoc, type StoreContext } from './doc.ts';
+import { listDir, nodeFileSystem, unlinkIfExists } from './fs.ts';
+import type { JournalCodec, JournalFile } from './journal-file.ts';
 import { KeyedQueue } from './serial.ts';
 
 export const SEGMENT_FORMAT = 'scanpos.day';
-export const SEGMENT_VERSION = 1;
+export const SEGMENT_VERSION = 2;
 
-/** How many segment files `find` looks through before giving up (about a year of trading days and then some). */
+/** How many segments `find` looks through before giving up (about a year of trading days and then some). */
 export const FIND_LOOKBACK_SEGMENTS = 400;
 
 interface SegmentData {
@@ -22,20 +23,31 @@ interface SegmentData {
   records: TxnRecord[];
 }
 
-export interface DaySegmentsOptions {
+const codecFor = (day: string): JournalCodec<SegmentData> => ({
+  entries: (data) => data.records.map((record) => [record.txn.id, record] as const),
+  document: (entries) => ({ day, records: entries.map(([, record]) => record as TxnRecord) }),
+});
+
+export interface DaySegmentsOptions extends StoreContext {
   dir: string;
   calendar: BusinessCalendar;
   now: () => Date;
-  log?: Logger;
-  onRecover: (recovery: Recovery) => void;
 }
 
-// `2026-11-27.json`, or only its `.prev` when a crash fell between the two renames.
-const SEGMENT_NAME = /^(\d{4}-\d{2}-\d{2})\.json(\.prev)?$/;
+// A day has a segment when its snapshot, its previous generation (a crash
+// fell between two renames) or a journal is there.
+const SEGMENT_NAME = /^(\d{4}-\d{2}-\d{2})\.(?:json(?:\.prev)?|\d+\.journal)$/;
+
+interface Segment {
+  day: string;
+  db: Low<SegmentData>;
+  adapter: JournalFile<SegmentData>;
+  recovered: boolean;
+}
 
 export class DaySegments {
-  private current: { day: string; db: Low<SegmentData> } | undefined;
-  /** Reads and writes of one day are serialised, so a reader never sees a file between its two renames. */
+  private current: Segment | undefined;
+  /** Reads and writes of one day are serialised, so a reader never sees a day half-written or half-removed. */
   private readonly locks = new KeyedQueue();
 
   constructor(private readonly options: DaySegmentsOptions) {}
@@ -49,21 +61,22 @@ export class DaySegments {
   /** Rewrites today's segment from memory (after a recovery, to replace the damaged file). */
   async rewriteToday(): Promise<void> {
     const day = this.today();
-    await this.locks.run(day, async () => (await this.load(day)).db.write());
+    await this.locks.run(day, async () => (await this.load(day)).adapter.compact());
   }
 
   /** Adds a final record to the segment of its business day. */
   append(record: TxnRecord): Promise<void> {
     const day = this.options.calendar.dayOf(record.txn.createdAt);
-    return this.locks.run(day, async () => {
-      const { db } = await this.load(day);
-      await commit(db, { day, records: [...db.data.records, record] });
-    });
+    return this.locks.run(day, () =>
+      this.using(day, async ({ db }) => {
+        await commit(db, { day, records: [...db.data.records, record] });
+      }),
+    );
   }
 
   /** The record with this id in one day's segment. */
   findIn(day: string, id: string): Promise<TxnRecord | undefined> {
-    return this.locks.run(day, async () => (await this.load(day)).db.data.records.find((r) => r.txn.id === id));
+    return this.locks.run(day, () => this.using(day, async ({ db }) => db.data.records.find((r) => r.txn.id === id)));
   }
 
   /** Looks through the newest segments first, up to FIND_LOOKBACK_SEGMENTS of them. */
@@ -74,6 +87,11 @@ export class DaySegments {
       if (found) return found;
     }
     return undefined;
+  }
+
+  /** Every record of one day, in the order they became final. */
+  records(day: string): Promise<readonly TxnRecord[]> {
+    return this.locks.run(day, () => this.using(day, async ({ db }) => db.data.records));
   }
 
   /**
@@ -87,7 +105,7 @@ export class DaySegments {
     if (limit <= 0) return out;
     const seen = new Set<string>();
     for (const day of await this.days()) {
-      for (const record of await this.locks.run(day, async () => (await this.load(day)).db.data.records)) {
+      for (const record of await this.records(day)) {
         out.push(record);
         seen.add(record.txn.id);
       }
@@ -98,38 +116,89 @@ export class DaySegments {
     return out;
   }
 
-  idle(): Promise<void> {
-    return this.locks.idle();
-  }
-
-  private today(): string {
-    return this.options.calendar.dayOf(this.options.now());
+  /** Records of the days from `first` to `last` (inclusive), oldest day first; only those segments are read. */
+  async range(first: string, last: string): Promise<TxnRecord[]> {
+    const days = (await this.days()).filter((day) => day >= first && day <= last).reverse();
+    const out: TxnRecord[] = [];
+    for (const day of days) out.push(...(await this.records(day)));
+    return out;
   }
 
   /** Days that have a segment, newest first. */
-  private async days(): Promise<string[]> {
+  async days(): Promise<string[]> {
     const days = new Set<string>();
-    for (const name of await listDir(this.options.dir)) {
+    for (const name of await listDir(this.options.dir, this.options.fs)) {
       const match = SEGMENT_NAME.exec(name);
       if (match?.[1]) days.add(match[1]);
     }
     return [...days].sort().reverse();
   }
 
-  /** Today's segment from memory; any other day read from its file and not kept. Call under that day's lock. */
-  private async load(day: string): Promise<{ db: Low<SegmentData>; recovered: boolean }> {
-    if (this.current?.day === day) return { db: this.current.db, recovered: false };
+  /**
+   * Deletes a day's files (never today's): its journals first, made durable,
+   * then its snapshots, so that a power cut in between leaves a readable
+   * snapshot rather than journals without their snapshot. Returns the names removed.
+   */
+  remove(day: string): Promise<string[]> {
+    return this.locks.run(day, async () => {
+      if (day === this.today() || day === this.current?.day) throw new Error(`the segment of ${day} is in use`);
+      const fs = this.options.fs ?? nodeFileSystem;
+      const names = (await listDir(this.options.dir, fs)).filter((name) => name.startsWith(`${day}.`));
+      const removed: string[] = [];
+      for (const journals of [true, false]) {
+        for (const name of names.filter((n) => n.endsWith('.journal') === journals)) {
+          if (await unlinkIfExists(fs, join(this.options.dir, name))) removed.push(name);
+        }
+        await fs.syncDir(this.options.dir);
+      }
+      return removed;
+    });
+  }
+
+  idle(): Promise<void> {
+    return this.locks.idle();
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
+    await this.current?.adapter.close();
+  }
+
+  private today(): string {
+    return this.options.calendar.dayOf(this.options.now());
+  }
+
+  /** Runs `step` on a day's segment; a segment other than today's is closed after. Call under that day's lock. */
+  private async using<R>(day: string, step: (segment: Segment) => Promise<R>): Promise<R> {
+    const segment = await this.load(day);
+    try {
+      return await step(segment);
+    } finally {
+      if (segment !== this.current) await segment.adapter.close();
+    }
+  }
+
+  /** Today's segment from memory; any other day read from its files and not kept. Call under that day's lock. */
+  private async load(day: string): Promise<Segment> {
+    if (this.current?.day === day) return this.current;
     const opened = await openDoc<SegmentData>({
+      ...this.options,
       file: join(this.options.dir, `${day}.json`),
       format: SEGMENT_FORMAT,
       version: SEGMENT_VERSION,
+      codec: codecFor(day),
+      migrations: FROM_WHOLE_FILE,
       empty: () => ({ day, records: [] }),
       validate: (data) => objectWith(data, ['records']),
-      onRecover: this.options.onRecover,
-      log: this.options.log,
     });
+    const segment = { day, ...opened };
     // The day rolls over while the terminal runs: the new day replaces the old one in memory.
-    if (day === this.today()) this.current = { day, db: opened.db };
-    return opened;
+    if (day === this.today()) {
+      const previous = this.current;
+      this.current = segment;
+      // Its adapter's own queue lets a write still in progress finish first.
+      void previous?.adapter.close();
+    }
+    return segment;
   }
 }

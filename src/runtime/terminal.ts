@@ -149,6 +149,8 @@ export class Terminal {
       host.onOnlineChange((online) => this.post({ type: 'link', online, at: clock.now() })),
       this.submitter.onQueueChange(() => {
         this.post({ type: 'queue', queued: ledger.outbox().length, at: clock.now() });
+        // A list on screen shows states as they change (a result that followed).
+        if (this.#machine.screen.id === 'txns.list') this.#run({ type: 'loadTxns', limit: 50 });
         void devices.link.publish('status', { state: 'online', at: new Date(clock.now()).toISOString(), ...statusInfo(ledger) }, { retain: true });
       }),
       this.replayer.onSettled((settled) => this.#settledInBackground(settled)),
@@ -242,6 +244,9 @@ export class Terminal {
         code: record.result?.code,
         terminalId: config.terminal.id,
       });
+    } else if (record.txn.type === 'refund' && before === 'processing' && record.state === 'approved') {
+      // The customer left with a "result to follow" slip: the answer gets its receipts.
+      docs = receiptsFor(record, ctx);
     } else if (record.txn.type === 'sale' && before !== record.state && record.state !== 'processing') {
       notice = words.saleFollowed(record.txn.orderId, money, words.stateWord[record.state]);
       if (record.state === 'approved') docs = receiptsFor(record, ctx);

@@ -184,7 +184,10 @@ export class Submitter {
       return { kind: 'done', record, systemError: true, backOff: true };
     }
     const settled = await ledger.settle(record.txn.id, result);
-    logger.info({ id: record.txn.id, state: settled.state, code: result.code, hostRef: result.hostRef }, 'transaction settled');
+    logger.info(
+      { id: record.txn.id, state: settled.state, code: result.code, hostRef: result.hostRef },
+      settled.state === 'processing' ? 'host: result to follow' : 'transaction settled',
+    );
     this.#queueChanged();
     const notified = settled.state === 'approved' && settled.txn.type === 'refund' ? this.#notify(settled) : undefined;
     return { kind: 'done', record: settled, ...(notified ? { notified } : {}), ...(settled.state === 'processing' ? { backOff: false } : {}) };

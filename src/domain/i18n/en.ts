@@ -6,7 +6,7 @@ export const en = {
   appName: 'scanpos',
   online: 'ONLINE',
   offline: 'OFFLINE',
-  queuedCount: (n: number) => (n === 0 ? 'No refunds queued' : `Queued: ${n} to submit`),
+  queuedCount: (n: number) => (n === 0 ? 'No refunds queued' : `Queued: ${n}, submitted automatically`),
   menu: ['1 Sale      2 Refund', '3 Transactions', '4 Settlement', '9 Technician'],
   hintOkCancel: 'OK continue  CANCEL back',
   hintOk: 'OK continue',
@@ -87,6 +87,8 @@ export const en = {
   wrongChannel: (ch: string) => `This order was paid with ${ch}: scan the customer’s ${ch} code`,
 
   refundApproved: 'Refund done',
+  notPossible: 'NOT POSSIBLE',
+  paidAt: 'Paid on',
   refundQueued: 'Recorded offline: it will be submitted automatically when the network is back',
   resultToFollow: 'The host is still working on it: the result will follow, see Transactions',
   saleToFollow: 'Payment not confirmed yet: do not hand over the goods until it is APPROVED (see Transactions)',
