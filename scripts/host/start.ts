@@ -1,7 +1,7 @@
 // Starting the reference host: its state (data folder or memory), the orders
 // it is seeded with (a file, or the demo orders), and the MQTT transport.
 import { HostService, type Notification } from './service.ts';
-import { HostStore } from './store.ts';
+import { HostStore, type HostOrder } from './store.ts';
 import { demoOrders } from './demo-orders.ts';
 import { readOrdersFile } from './orders-file.ts';
 import { MqttHost } from './mqtt-host.ts';
@@ -12,6 +12,8 @@ export interface StartHostOptions {
   logger: Logger;
   /** JSON array of orders to seed a new host with (instead of the demo orders). */
   ordersFile?: string;
+  /** Orders to seed a new host with, given directly (benchmarks, tests). */
+  orders?: HostOrder[];
   /** Keeps the host's state across restarts; memory only when absent. */
   dataDir?: string;
   shared?: boolean;
@@ -30,7 +32,7 @@ export interface RunningHost {
 
 export async function startHost(options: StartHostOptions): Promise<RunningHost> {
   const now = options.now ?? (() => new Date());
-  const seedOrders = options.ordersFile ? await readOrdersFile(options.ordersFile) : undefined;
+  const seedOrders = options.orders ?? (options.ordersFile ? await readOrdersFile(options.ordersFile) : undefined);
   const store = await HostStore.open({
     ...(options.dataDir ? { dir: options.dataDir } : {}),
     seed: () => seedOrders ?? demoOrders({ now: now() }),

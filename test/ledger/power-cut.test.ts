@@ -14,7 +14,7 @@ import { order, result } from './helpers.ts';
 const test = suite('ledger/power cuts');
 
 const SEED = Number(process.env.POWER_CUT_SEED ?? 20261127);
-const SESSIONS = 150;
+const SESSIONS = Number(process.env.POWER_CUT_SESSIONS ?? 150);
 const TIMEZONE = 'Asia/Shanghai';
 
 interface Run {
@@ -31,7 +31,8 @@ function operation(run: Run, busy: Set<string>): Promise<unknown> | undefined {
   const { rng, model, ledger, clock } = run;
   clock.now += rng.chance(0.02) ? rng.int(1, 3) * 86_400_000 : rng.int(0, 30) * 60_000;
   const at = new Date(clock.now);
-  const pending = [...model.txns.values()].filter((t) => t.rank < 2 && !busy.has(t.txn.id) && ledger.outbox().some((r) => r.txn.id === t.txn.id));
+  const queued = new Set(ledger.outbox().map((r) => r.txn.id));
+  const pending = [...model.txns.values()].filter((t) => t.rank < 2 && !busy.has(t.txn.id) && queued.has(t.txn.id));
   const pick = rng.next();
   if (pick < 0.3 || pending.length === 0) {
     const txn = newTxn(run, at);
