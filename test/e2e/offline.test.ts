@@ -38,7 +38,7 @@ for (const broker of e2eBrokers()) {
       assert.is(queued?.txn.offline, true);
       const id = queued!.txn.id;
       t.keys('[OK]');
-      await t.see(/OFFLINE Queued: 1 to submit/);
+      await t.see(/OFFLINE Queued: 1, submitted automatically/);
       assert.is(host!.store.txn(id), undefined, 'nothing reached the host while the cable was out');
 
       cable.restore();
@@ -70,7 +70,7 @@ for (const broker of e2eBrokers()) {
       const id = queued!.txn.id;
       t.keys('[OK]');
       // The broker is up, but a silent host is offline all the same (DESIGN.md).
-      await t.see(/Queued: 1 to submit/);
+      await t.see(/Queued: 1, submitted automatically/);
 
       const host = await s.startHost();
       await t.see(/ONLINE No refunds queued/, 6000);
