@@ -1,8 +1,11 @@
 // Bundles the terminal for the board: one ESM file, dependencies inlined,
 // native addons (serialport, epoll) left as packages beside it.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const started = Date.now();
+// Chunk names change with their content: old ones would pile up beside the new.
+rmSync('dist', { recursive: true, force: true });
 await build({
   entryPoints: { scanpos: 'src/cli.ts' },
   outdir: 'dist',
