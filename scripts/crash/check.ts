@@ -55,7 +55,9 @@ export async function verdict({ witness, hostTxns, ledgerRecord }: VerdictInput)
               : undefined;
     if (problem) {
       lost++;
-      details.push(`LOST: refund ${money(cents)} of order ${seen.orderId} shown ${words}: ${problem}`);
+      const here = first && (await ledgerRecord(first.txn.id));
+      const ledger = here ? `; the terminal's ledger has ${first!.txn.id} ${here.state}` : '';
+      details.push(`LOST: refund ${money(cents)} of order ${seen.orderId} shown ${words}: ${problem}${ledger}`);
     }
   }
 

@@ -35,7 +35,7 @@ export function screenOf(text: string): ScreenKind {
   const title = text.split('\n')[0] ?? '';
   const all = flat(text);
   if (/^scanpos \S+ +(ONLINE|OFFLINE)$/.test(title.trim())) return 'home';
-  if (/^Refund: /.test(title)) return 'result';
+  if (/^Refund: (APPROVED|QUEUED|DECLINED|RESULT TO FOLLOW)/.test(title)) return 'result';
   if (/^Refund · Confirm/.test(title)) return 'confirm';
   if (/Processing…/.test(all)) return 'processing';
   if (/Looking up the order/.test(all)) return 'lookup';

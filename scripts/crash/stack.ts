@@ -12,7 +12,7 @@ import { startBroker } from '../simulator/broker.ts';
 import { startCable, type Cable } from '../simulator/cable.ts';
 import { startHost, type RunningHost } from '../host/start.ts';
 import type { DemoBehaviour, HostOrder } from '../host/store.ts';
-import { findMosquitto, mosquittoBroker } from '../../test/support/brokers.ts';
+import { findMosquitto, mosquittoBroker } from '../simulator/mosquitto.ts';
 
 export const TERMINAL_ID = 'CRASH1';
 export const SUPERVISOR_PIN = '246810';
