@@ -24,6 +24,10 @@ const regex = z.string().refine((source) => {
 }, 'not a valid regular expression');
 
 const ms = z.number().int().positive();
+/** A line offset on the GPIO chip (the BCM number on a Raspberry Pi), not a global sysfs number. */
+const gpioLine = z.number().int().min(0).max(1023);
+const indicatorLine = z.strictObject({ line: gpioLine, activeLow: z.boolean().optional() });
+const KEY_NAMES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'OK', 'CLEAR', 'CANCEL', 'F1', 'F2', 'F3', 'F4'] as const;
 const cents = z.number().int().nonnegative();
 
 export const configSchema = z.strictObject({
@@ -69,27 +73,69 @@ export const configSchema = z.strictObject({
     rows: z.number().int().min(4).max(40),
     cols: z.number().int().min(16).max(80),
   }),
-  keypad: z.strictObject({
-    driver: z.enum(['tty', 'sim', 'gpio']),
-  }),
+  keypad: z
+    .strictObject({
+      driver: z.enum(['tty', 'sim', 'gpio']),
+      /** GPIO chip label (default: the Raspberry Pi header chips). */
+      chip: z.string().min(1).optional(),
+      rows: z.array(gpioLine).min(1).max(8).optional(),
+      cols: z.array(gpioLine).min(1).max(8).optional(),
+      /** keymap[row][col], null where a crossing has no key. */
+      keymap: z.array(z.array(z.enum(KEY_NAMES).nullable())).optional(),
+      scanIntervalMs: z.number().int().min(1).max(100).optional(),
+      debounceMs: z.number().int().min(1).max(200).optional(),
+    })
+    .superRefine((k, ctx) => {
+      if (k.driver !== 'gpio') return;
+      if (!k.rows || !k.cols || !k.keymap) {
+        ctx.addIssue({ code: 'custom', message: 'the gpio keypad needs rows, cols and keymap' });
+        return;
+      }
+      const rows = k.rows;
+      const cols = k.cols;
+      if (k.keymap.length !== rows.length || k.keymap.some((r) => r.length !== cols.length)) {
+        ctx.addIssue({ code: 'custom', path: ['keymap'], message: `must be ${rows.length} rows of ${cols.length} keys (rows × cols)` });
+      }
+      const lines = [...rows, ...cols];
+      if (new Set(lines).size !== lines.length) ctx.addIssue({ code: 'custom', message: 'a GPIO line is used twice in rows/cols' });
+    }),
   scanner: z.strictObject({
     driver: z.enum(['serial', 'sim']),
     path: z.string().optional(),
     baudRate: z.number().int().positive().optional(),
   }),
-  printer: z.strictObject({
+  printer: z
+    .strictObject({
     driver: z.enum(['escpos', 'sim']),
     interface: z.enum(['serial', 'tcp']).optional(),
     path: z.string().optional(),
     baudRate: z.number().int().positive().optional(),
+    rtscts: z.boolean().optional(),
     host: z.string().optional(),
     port: z.number().int().min(1).max(65535).optional(),
     columns: z.number().int().min(24).max(64),
+    /** gb18030: a printer with a Chinese font; pc437: one without. */
+    codePage: z.enum(['gb18030', 'pc437']).optional(),
+    /** false for a printer that cannot answer DLE EOT status queries. */
+    statusQuery: z.boolean().optional(),
+    connectTimeoutMs: ms.optional(),
+    statusTimeoutMs: ms.optional(),
+    sendTimeoutMs: ms.optional(),
     /** The simulator writes each printed document as a text file here (relative to storage.dir). */
     outputDir: z.string().optional(),
-  }),
+    })
+    .superRefine((p, ctx) => {
+      if (p.driver !== 'escpos') return;
+      if (p.interface === 'serial' && !p.path) ctx.addIssue({ code: 'custom', path: ['path'], message: 'a serial printer needs its device path' });
+      if (p.interface === 'tcp' && !p.host) ctx.addIssue({ code: 'custom', path: ['host'], message: 'a network printer needs its host' });
+      if (!p.interface) ctx.addIssue({ code: 'custom', path: ['interface'], message: 'serial or tcp' });
+    }),
   indicators: z.strictObject({
-    driver: z.enum(['none', 'sim']),
+    driver: z.enum(['none', 'sim', 'gpio']),
+    chip: z.string().min(1).optional(),
+    green: indicatorLine.optional(),
+    red: indicatorLine.optional(),
+    buzzer: indicatorLine.optional(),
   }),
   security: z.strictObject({
     supervisorPinHash: pinHash.optional(),

@@ -58,7 +58,7 @@ export async function startTerminal(options: StartOptions): Promise<Running> {
     const { inProcessHost } = await import('./sim-host.ts');
     simHost = await inProcessHost({ logger, now: () => new Date(clock.now()), dir: join(config.storage.dir, 'sim-host') });
   }
-  const devices = createDevices(config, { logger, statusInfo: () => statusInfo(ledger), ...(simHost ? { simHost } : {}), ...(options.onInterrupt ? { onInterrupt: options.onInterrupt } : {}) });
+  const devices = await createDevices(config, { logger, statusInfo: () => statusInfo(ledger), ...(simHost ? { simHost } : {}), ...(options.onInterrupt ? { onInterrupt: options.onInterrupt } : {}) });
   const host = new HostClient({ link: devices.link, timeoutMs: () => config.network.rpcTimeoutMs, logger });
   const console = simConsole(config, devices, logger, options.networkSwitch);
   const terminal = new Terminal({ config, devices, ledger, host, clock, logger, notices, recovered, ...(console ? { keyFilter: (k) => console.filter(k) } : {}) });
