@@ -1,6 +1,7 @@
 // Home: who and where the terminal is, what is queued, and the menu.
 import { message, t, type ScreenDef } from './common.ts';
 import { startRefund } from './start-refund.ts';
+import type { Ctx } from './types.ts';
 
 export const home: ScreenDef<'home'> = {
   idle: false,
@@ -31,7 +32,9 @@ export const home: ScreenDef<'home'> = {
     return {
       title: `${w.appName} ${ctx.terminalId}`,
       status: ctx.online ? w.online : w.offline,
-      lines: [w.queuedCount(ctx.queued), ...ctx.notices.map((n) => `! ${n}`), ...(ctx.notices.length ? [w.clearNotices] : []), '', ...w.menu],
+      // One notice at a time, so the menu always shows and none is cut off
+      // unseen: CLEAR dismisses it and brings the next.
+      lines: [w.queuedCount(ctx.queued), ...noticeLines(ctx), '', ...w.menu],
     };
   },
 };
@@ -46,3 +49,11 @@ export const messageScreen: ScreenDef<'message'> = {
     return { title: screen.title, lines: [screen.text], footer: screen.back.id === 'home' ? t(ctx).okNext.home : t(ctx).hintOk };
   },
 };
+
+function noticeLines(ctx: Ctx): string[] {
+  const [first] = ctx.notices;
+  if (!first) return [];
+  const w = t(ctx);
+  const more = ctx.notices.length - 1;
+  return [`! ${first}`, more > 0 ? w.moreNotices(more) : w.clearNotices];
+}

@@ -15,6 +15,7 @@ import { SimScanner } from '../../hal/scanner/sim.ts';
 import type { Devices } from './devices.ts';
 import { Terminal, statusInfo } from './terminal.ts';
 import { messages } from '../domain/i18n/index.ts';
+import { Alerts } from './alerts.ts';
 
 export interface StartOptions {
   config: Config;
@@ -61,7 +62,8 @@ export async function startTerminal(options: StartOptions): Promise<Running> {
   const devices = await createDevices(config, { logger, statusInfo: () => statusInfo(ledger), ...(simHost ? { simHost } : {}), ...(options.onInterrupt ? { onInterrupt: options.onInterrupt } : {}) });
   const host = new HostClient({ link: devices.link, timeoutMs: () => config.network.rpcTimeoutMs, logger });
   const console = simConsole(config, devices, logger, options.networkSwitch);
-  const terminal = new Terminal({ config, devices, ledger, host, clock, logger, notices, recovered, ...(console ? { keyFilter: (k) => console.filter(k) } : {}) });
+  const alerts = await Alerts.open({ dir: config.storage.dir, log: logger });
+  const terminal = new Terminal({ config, devices, ledger, host, clock, logger, notices, recovered, alerts, ...(console ? { keyFilter: (k) => console.filter(k) } : {}) });
   await terminal.start();
   console?.start(devices.display instanceof TtyDisplay ? devices.display : undefined);
   logger.info({ terminal: config.terminal.id, outbox: ledger.outbox().length }, 'terminal started');

@@ -16,6 +16,7 @@ import { Submitter } from '../sync/submit.ts';
 import { ClockCheck } from '../sync/clock-check.ts';
 import { Settlement } from '../sync/settlement.ts';
 import { Housekeeping } from './housekeeping.ts';
+import type { Alerts } from './alerts.ts';
 import type { Clock } from './clock.ts';
 import type { Devices } from './devices.ts';
 import type { Logger } from './log.ts';
@@ -30,6 +31,8 @@ export interface TerminalOptions {
   logger: Logger;
   /** Warnings to show on the home screen from the start (e.g. storage recovered). */
   notices?: string[];
+  /** Durable alerts (refunds declined after they were shown QUEUED). */
+  alerts: Alerts;
   /** Files restored from their previous generation at boot (ops get `storage_recovered`). */
   recovered?: Array<{ file: string; reason: string }>;
   /** Keys the simulator console takes before the screens see them (F1 scan prompt, F2 network). */
@@ -72,6 +75,8 @@ export class Terminal {
   #stops: Array<() => void> = [];
   #running = false;
   #stopping = false;
+  /** Passing notices (storage, a sale whose result followed); alerts live in `alerts`. */
+  #transient: string[] = [];
   /** Effects still running (their events are posted when they finish); stop() waits for them. */
   #inFlight = new Set<Promise<void>>();
 
@@ -98,7 +103,25 @@ export class Terminal {
       logger,
       onStorageLow: (low) => this.#notice(low ? messages(config.terminal.locale).storageLow : undefined, messages(config.terminal.locale).storageLow),
     });
-    this.submitter = new Submitter({ config, ledger, host, clock, logger, storageLow: () => this.housekeeping.storageLow() });
+    this.submitter = new Submitter({
+      config,
+      ledger,
+      host,
+      clock,
+      logger,
+      storageLow: () => this.housekeeping.storageLow(),
+      beforeBackgroundDecline: async (record, result) => {
+        await options.alerts.add({
+          id: record.txn.id,
+          orderId: record.txn.orderId,
+          amountCents: record.txn.amountCents,
+          currency: record.txn.currency,
+          code: result.code,
+          at: new Date(clock.now()).toISOString(),
+        });
+        this.#publishNotices();
+      },
+    });
     this.replayer = new Replayer({
       ledger,
       submitter: this.submitter,
@@ -117,7 +140,8 @@ export class Terminal {
     });
     this.settlement = new Settlement({ config, ledger, host, link: devices.link, clock, logger });
     const ctx = contextFrom(config, host.online());
-    this.#machine = initialMachine({ ...ctx, notices: options.notices ?? [] }, clock.now());
+    this.#transient = [...(options.notices ?? [])];
+    this.#machine = initialMachine({ ...ctx, notices: this.#noticeTexts(ctx.locale) }, clock.now());
   }
 
   get machine(): Machine {
@@ -177,10 +201,30 @@ export class Terminal {
     }
   }
 
-  /** Adds or removes a home-screen notice. */
+  /** Adds or removes a passing home-screen notice (not an alert). */
   #notice(add: string | undefined, remove?: string): void {
-    const current = this.#machine.ctx.notices.filter((n) => n !== remove);
-    this.post({ type: 'notices', notices: add ? [...current, add] : current, at: this.#o.clock.now() });
+    this.#transient = this.#transient.filter((n) => n !== remove);
+    if (add) this.#transient.push(add);
+    this.#publishNotices();
+  }
+
+  /** Alerts first (they outlive a restart), then passing notices. */
+  #noticeTexts(locale: Ctx['locale']): string[] {
+    const words = messages(locale);
+    const alerts = this.#o.alerts.list().map((a) => words.replayDeclined(a.orderId, formatCents(a.amountCents, locale, a.currency), a.code));
+    return [...alerts, ...this.#transient];
+  }
+
+  #publishNotices(): void {
+    this.post({ type: 'notices', notices: this.#noticeTexts(this.#machine.ctx.locale), at: this.#o.clock.now() });
+  }
+
+  /** The merchant read the first notice (CLEAR on home): an alert is forgotten durably. */
+  async #dismissFirst(): Promise<void> {
+    const [alert] = this.#o.alerts.list();
+    if (alert) await this.#o.alerts.remove(alert.id);
+    else this.#transient.shift();
+    this.#publishNotices();
   }
 
   /**
@@ -233,7 +277,7 @@ export class Terminal {
     let notice: string | undefined;
     let docs: Effect[] = [];
     if (record.txn.type === 'refund' && record.state === 'declined') {
-      notice = words.replayDeclined(record.txn.orderId, money, record.result?.code ?? '?');
+      // The home-screen alert was stored before the decline was (beforeBackgroundDecline).
       docs = receiptsFor(record, ctx, { copies: ['merchant'] });
       void devices.link.publish('events', {
         type: 'replay_declined',
@@ -251,8 +295,14 @@ export class Terminal {
       notice = words.saleFollowed(record.txn.orderId, money, words.stateWord[record.state]);
       if (record.state === 'approved') docs = receiptsFor(record, ctx);
     }
-    if (notice) this.post({ type: 'notices', notices: [...ctx.notices, notice], at });
+    if (notice) this.#notice(notice);
     for (const doc of docs) this.#run(doc);
+  }
+
+  /** Keeps a background job in the set stop() waits for. */
+  #track(job: Promise<void>): void {
+    const tracked = job.catch((err: unknown) => this.#o.logger.error({ err }, 'background job failed')).finally(() => this.#inFlight.delete(tracked));
+    this.#inFlight.add(tracked);
   }
 
   #render(): void {
@@ -266,7 +316,10 @@ export class Terminal {
   #run(effect: Effect): void {
     const { devices } = this.#o;
     if (effect.type === 'signal') return devices.indicators.signal(effect.signal);
-    if (effect.type === 'dismissNotices') return this.post({ type: 'notices', notices: [], at: this.#o.clock.now() });
+    if (effect.type === 'dismissNotices') {
+      this.#track(this.#dismissFirst());
+      return;
+    }
     const job = this.#perform(effect)
       .then((event) => {
         if (event) this.post(event);

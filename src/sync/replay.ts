@@ -107,7 +107,8 @@ export class Replayer {
     let sent: Sent;
     try {
       // A sale's code expires: never resubmit one blindly, ask first.
-      sent = record.state === 'processing' || record.txn.type === 'sale' ? await submitter.follow(record) : await submitter.send(record);
+      const mode = { background: true };
+      sent = record.state === 'processing' || record.txn.type === 'sale' ? await submitter.follow(record, mode) : await submitter.send(record, mode);
     } catch (err) {
       logger.error({ err, id: record.txn.id }, 'replay of a transaction failed');
       return true;

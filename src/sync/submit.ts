@@ -33,6 +33,17 @@ export interface SubmitterOptions {
   logger: Logger;
   /** Free space is low: offline refunds are refused first. */
   storageLow?: () => boolean;
+  /**
+   * Called, and awaited, before a decline found in the background (the
+   * merchant last saw QUEUED or "result to follow") is settled: the alert
+   * must be on disk before the decline is, or a crash could hide it.
+   */
+  beforeBackgroundDecline?: (record: TxnRecord, result: TxnResult) => Promise<void>;
+}
+
+/** Who is waiting for the answer: the merchant on the screen, or nobody (the replayer). */
+export interface SendMode {
+  background?: boolean;
 }
 
 /** A customer's pay code lives about a minute: a sale that never reached the host by then cannot be completed. */
@@ -108,12 +119,12 @@ export class Submitter {
    * SYSTEM_ERROR is retried once at once with the same id (the host asks for
    * exactly that), so a passing fault does not leave the merchant waiting.
    */
-  async send(record: TxnRecord): Promise<Sent> {
+  async send(record: TxnRecord, mode: SendMode = {}): Promise<Sent> {
     // The screen's own submission and the replayer may reach for the same
     // transaction at once; one conversation with the host at a time is enough.
     return this.#once(record.txn.id, async () => {
-      const first = await this.#sendOnce(record);
-      if (first.systemError) return this.#sendOnce(first.record);
+      const first = await this.#sendOnce(record, mode);
+      if (first.systemError) return this.#sendOnce(first.record, mode);
       return first;
     });
   }
@@ -131,16 +142,16 @@ export class Submitter {
    * the host never saw is submitted again; a sale only while the customer's
    * code can still be valid — after that it is closed here as not completed.
    */
-  follow(record: TxnRecord): Promise<Sent> {
+  follow(record: TxnRecord, mode: SendMode = {}): Promise<Sent> {
     const running = this.#inFlight.get(record.txn.id);
-    return running ?? this.#follow(record);
+    return running ?? this.#follow(record, mode);
   }
 
-  async #follow(record: TxnRecord): Promise<Sent> {
+  async #follow(record: TxnRecord, mode: SendMode): Promise<Sent> {
     const { host, clock, logger } = this.#o;
     const answer = await host.query(record.txn.id);
     if (answer.kind === 'unreachable') return { kind: 'done', record, backOff: true };
-    if (answer.kind === 'ok') return this.#apply(record, answer.value);
+    if (answer.kind === 'ok') return this.#apply(record, answer.value, mode);
     if (answer.code !== 'TXN_NOT_FOUND') {
       logger.warn({ id: record.txn.id, code: answer.code }, 'txn.query refused');
       return { kind: 'done', record, backOff: true };
@@ -148,12 +159,12 @@ export class Submitter {
     const age = clock.now() - Date.parse(record.txn.createdAt);
     if (record.txn.type === 'sale' && age > CODE_LIFETIME_MS) {
       logger.warn({ id: record.txn.id, ageMs: age }, 'sale never reached the host and its code has expired: closed as not completed');
-      return this.#apply(record, { id: record.txn.id, status: 'declined', code: 'NOT_SUBMITTED', message: 'never reached the host; the customer code has expired' });
+      return this.#apply(record, { id: record.txn.id, status: 'declined', code: 'NOT_SUBMITTED', message: 'never reached the host; the customer code has expired' }, mode);
     }
-    return this.send(record);
+    return this.send(record, mode);
   }
 
-  async #sendOnce(record: TxnRecord): Promise<Sent & { systemError?: boolean }> {
+  async #sendOnce(record: TxnRecord, mode: SendMode): Promise<Sent & { systemError?: boolean }> {
     const { ledger, host, logger } = this.#o;
     const tried = await ledger.noteAttempt(record.txn.id);
     const answer = await host.submit(tried.txn);
@@ -167,12 +178,12 @@ export class Submitter {
       // and loudly, since it should never happen — rather than blocking the
       // queue behind it.
       logger.error({ id: record.txn.id, code: answer.code, message: answer.message }, 'host refused the submission');
-      return this.#apply(tried, { id: record.txn.id, status: 'declined', code: answer.code, message: answer.message });
+      return this.#apply(tried, { id: record.txn.id, status: 'declined', code: answer.code, message: answer.message }, mode);
     }
-    return this.#apply(tried, answer.value);
+    return this.#apply(tried, answer.value, mode);
   }
 
-  async #apply(record: TxnRecord, result: TxnResult): Promise<Sent & { systemError?: boolean }> {
+  async #apply(record: TxnRecord, result: TxnResult, mode: SendMode = {}): Promise<Sent & { systemError?: boolean }> {
     const { ledger, logger } = this.#o;
     if (result.id !== record.txn.id) {
       logger.error({ id: record.txn.id, got: result.id }, 'host answered for another transaction: ignored');
@@ -182,6 +193,9 @@ export class Submitter {
       // Not final (PROTOCOL.md): the same id is submitted again.
       logger.warn({ id: record.txn.id }, 'host system error: will be submitted again');
       return { kind: 'done', record, systemError: true, backOff: true };
+    }
+    if (mode.background && result.status === 'declined' && record.txn.type === 'refund') {
+      await this.#o.beforeBackgroundDecline?.(record, result);
     }
     const settled = await ledger.settle(record.txn.id, result);
     logger.info(

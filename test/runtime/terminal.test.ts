@@ -127,6 +127,46 @@ test('offline limits are checked before an offline refund is taken', async () =>
   }
 });
 
+test('a queued refund declined on replay: alert on home until dismissed, across restarts; a slip; ops told', async () => {
+  const dir = tempDir();
+  let t = await TestTerminal.start(simConfig(dir));
+  try {
+    t.keys('2 2026000000000008 [OK]');
+    await t.see(/Left: 99\.00/);
+    t.keys('[CANCEL][CANCEL]');
+    t.devices.link!.drop();
+    await t.see(/OFFLINE/);
+    await refund(t, '2026000000000008', '500', wechat());
+    await t.see(/Refund: QUEUED/);
+    t.keys('[OK]');
+    t.devices.link!.restore();
+    await t.see(/DECLINED \(INSUFFICIENT_BALANCE\)/, 5000);
+    // The alert is stored (and shown) before the decline is settled; the slip follows the settle.
+    for (let i = 0; i < 100 && !/DECLINED/.test(t.devices.printer!.lastText() ?? ''); i++) await new Promise((r) => setTimeout(r, 20));
+    await t.running.terminal.settled();
+    assert.match(t.devices.printer!.lastText()!, /DECLINED/);
+    const events = t.devices.link!.published().filter((p) => p.topic === 'events' && p.payload.type === 'replay_declined');
+    assert.is(events.length, 1);
+  } finally {
+    await t.stop();
+  }
+  t = await TestTerminal.start(simConfig(dir));
+  try {
+    await t.see(/DECLINED \(INSUFFICIENT_BALANCE\).*CLEAR: dismiss/);
+    t.keys('[CLEAR]');
+    await t.see(/TT01 ONLINE No refunds queued 1 Sale/);
+  } finally {
+    await t.stop();
+  }
+  t = await TestTerminal.start(simConfig(dir));
+  try {
+    const shown = await t.see(/TT01 ONLINE/);
+    assert.not.match(shown, /DECLINED/, 'a dismissed alert stays dismissed');
+  } finally {
+    await t.stop();
+  }
+});
+
 test('an order never seen cannot be refunded offline', async () => {
   const t = await TestTerminal.start(simConfig(tempDir()));
   try {

@@ -96,6 +96,7 @@ export const en = {
   replayDeclined: (orderId: string, amount: string, code: string) => `Queued refund ${amount} of order ${orderId} DECLINED (${code}): see the slip`,
   saleFollowed: (orderId: string, amount: string, word: string) => `Sale ${amount} order ${orderId}: ${word}`,
   clearNotices: '(CLEAR: dismiss)',
+  moreNotices: (n: number) => `(CLEAR: dismiss, ${n} more)`,
   storageLow: 'Storage almost full: call the technician',
   storageRecovered: (file: string) => `Storage: ${file} restored from its previous copy`,
   declineReason: {

@@ -81,6 +81,7 @@ export const zhCN: Messages = {
   replayDeclined: (orderId, amount, code) => `离线退款 ${amount} (订单 ${orderId}) 被拒绝 (${code})：见打印单`,
   saleFollowed: (orderId, amount, word) => `收款 ${amount} 订单 ${orderId}：${word}`,
   clearNotices: '(清除键：关闭提示)',
+  moreNotices: (n) => `(清除键：关闭，还有 ${n} 条)`,
   storageLow: '存储空间不足：请联系维护人员',
   storageRecovered: (file) => `存储：${file} 已从上一份副本恢复`,
   declineReason: {
