@@ -69,13 +69,12 @@ test('scanpos run --control refuses to run without a parent on an IPC channel, a
   );
 });
 
-// Orders the host declines are left out here: a refund shown QUEUED and
-// declined on replay is told only by a home-screen notice kept in memory,
-// and a kill before the merchant is back home loses it (see README, "Crash
-// proof"); `npm run crash` keeps them in. Seed: CRASH_SEED, or 1.
+// Orders the host declines are in: a refund shown QUEUED and declined on
+// replay must reach the merchant as a home-screen alert, which is stored
+// before the decline is, so no kill can lose it. Seed: CRASH_SEED, or 1.
 test('50 kills of a refunding terminal: nothing shown APPROVED or QUEUED lost or doubled, nothing unrecorded at the host, every file reads back', async () => {
   const seed = Number(process.env.CRASH_SEED ?? 1);
-  const report = await runCrash({ kills: 50, seed, broker: 'aedes', declines: false });
+  const report = await runCrash({ kills: 50, seed, broker: 'aedes', declines: true });
   const evidence = `${summary(report)}\n${describe(report).join('\n')}`;
   assert.is(report.kills, 50);
   assert.ok(report.shown > 50, `refunds shown: ${report.shown}\n${evidence}`);
