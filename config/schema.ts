@@ -99,11 +99,22 @@ export const configSchema = z.strictObject({
       const lines = [...rows, ...cols];
       if (new Set(lines).size !== lines.length) ctx.addIssue({ code: 'custom', message: 'a GPIO line is used twice in rows/cols' });
     }),
-  scanner: z.strictObject({
-    driver: z.enum(['serial', 'sim']),
-    path: z.string().optional(),
-    baudRate: z.number().int().positive().optional(),
-  }),
+  scanner: z
+    .strictObject({
+      driver: z.enum(['serial', 'sim']),
+      path: z.string().min(1).optional(),
+      baudRate: z.number().int().positive().optional(),
+      /** A read with no terminator ends after this much silence. */
+      interByteTimeoutMs: z.number().int().min(5).max(1000).optional(),
+      maxLength: z.number().int().min(16).max(4096).optional(),
+      /** The same code read again within this window is a double read. */
+      repeatWindowMs: z.number().int().min(0).max(10_000).optional(),
+      reopenMinMs: z.number().int().min(50).optional(),
+      reopenMaxMs: z.number().int().min(50).max(60_000).optional(),
+    })
+    .superRefine((s, ctx) => {
+      if (s.driver === 'serial' && !s.path) ctx.addIssue({ code: 'custom', path: ['path'], message: 'a serial scanner needs its device path (e.g. /dev/ttyACM0)' });
+    }),
   printer: z
     .strictObject({
     driver: z.enum(['escpos', 'sim']),

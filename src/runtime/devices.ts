@@ -33,9 +33,6 @@ export interface DeviceOptions {
   statusInfo?: () => Record<string, unknown>;
 }
 
-/** A driver this build does not have yet is a clear start-up error, never a silent fallback. */
-export class MissingDriverError extends Error {}
-
 export async function createDevices(config: Config, options: DeviceOptions): Promise<Devices> {
   const { logger } = options;
   const sims: SimSet = {};
@@ -91,12 +88,18 @@ async function keypadFrom(config: Config, options: DeviceOptions, sims: SimSet):
 }
 
 async function scannerFrom(config: Config, logger: Logger, sims: SimSet): Promise<Scanner> {
-  if (config.scanner.driver === 'sim') {
+  const s = config.scanner;
+  if (s.driver === 'sim') {
     const { SimScanner } = await import('../../hal/scanner/sim.ts');
     return (sims.scanner = new SimScanner());
   }
-  void logger;
-  throw new MissingDriverError(`scanner.driver "${config.scanner.driver}" is not available in this build; use "sim"`);
+  const { SerialScanner } = await import('../../hal/scanner/serial.ts');
+  return new SerialScanner({
+    path: s.path!,
+    baudRate: s.baudRate ?? 9600,
+    logger,
+    ...pick(s, ['interByteTimeoutMs', 'maxLength', 'repeatWindowMs', 'reopenMinMs', 'reopenMaxMs']),
+  });
 }
 
 async function printerFrom(config: Config, logger: Logger, sims: SimSet): Promise<Printer> {
