@@ -4,58 +4,46 @@
 // hundred bytes whatever the size of the store, where lowdb's own adapters
 // rewrite the whole file (and never fsync it).
 //
-// Now and then — when the journal outgrows `factor` × the live data, or after
-// a recovery, a torn tail, a failed write or a migration — the write instead
-// compacts: the whole document goes to a new snapshot (temp file, fsync,
-// rename, the same path as DurableJsonFile) with a new, empty journal beside
-// it, both made durable by one folder fsync. See journal-read.ts for what
-// boot does with whatever a power cut left.
+// Now and then — once the journal outgrows `factor` × the live data and the
+// store has been quiet for `quietMs` (or at once, past HARD_FACTOR × that) —
+// the store is compacted: the whole document goes to a new snapshot (temp
+// file, fdatasync, rename, as DurableJsonFile does) and a new, empty journal
+// is started beside it. The snapshot is written while writes go on appending
+// to the old journal; it names the journal and the offset it covers up to
+// (`follows`), so the records appended meanwhile count after it. Only the
+// switch — two renames and one folder fsync — waits its turn among the writes.
+// After a recovery, a torn tail, a failed write or a migration the next write
+// compacts first, in its turn. See journal-read.ts for what boot does with
+// whatever a power cut left.
 //
 // What is synced when:
 //   append        the record (fdatasync); the folder too when the journal
 //                 file was created by this write
-//   compaction    the snapshot's temp file (fdatasync), then the folder
-//                 (the renames and the new journal's entry)
+//   compaction    the snapshot's temp file (fdatasync, beside the writes),
+//                 then the folder (the renames and the new journal's entry)
 // A write resolves only after its syncs: anything after the last good
 // record at boot was never acknowledged and is cut off.
 import type { Adapter } from 'lowdb';
-import { checkSpec, type FormatSpec, type Recovery } from './envelope.ts';
-import { errorCode, nodeFileSystem, unlinkIfExists, writeSynced, type FileHandleLike, type FileSystem } from './fs.ts';
+import { checkSpec } from './envelope.ts';
+import { nodeFileSystem, writeSynced, type FileHandleLike, type FileSystem } from './fs.ts';
+import { dropJournals, installSnapshot } from './journal-files.ts';
+import { baselineOf, deepFreeze, diff, emptyBaseline, type Baseline } from './journal-diff.ts';
 import { encodeHeader, encodeLine, recordJson } from './journal-format.ts';
-import { storePaths, type Entry, type JournalCodec, type StorePaths } from './journal-paths.ts';
+import { DEFAULT_COMPACTION, storePaths, type CompactionPolicy, type Entry, type JournalFileOptions, type StorePaths } from './journal-paths.ts';
 import { readStore, type JournalState } from './journal-read.ts';
 import { SerialQueue } from './serial.ts';
 
-export type { Entry, JournalCodec } from './journal-paths.ts';
+export { DEFAULT_COMPACTION, type CompactionPolicy, type Entry, type JournalCodec, type JournalFileOptions } from './journal-paths.ts';
 
-export interface CompactionPolicy {
-  /** Compact when the journal is larger than this many times the live data… */
-  factor: number;
-  /** …and larger than this (small stores would otherwise compact every few writes). */
-  minBytes: number;
-}
+/** Past this many times the limit a compaction starts without waiting for quiet (a long busy spell). */
+const HARD_FACTOR = 4;
 
-export const DEFAULT_COMPACTION: CompactionPolicy = { factor: 2, minBytes: 256 * 1024 };
-
-export interface JournalFileOptions<T> extends FormatSpec {
-  /** The snapshot, `….json`; journals are `<name>.<generation>.journal` beside it. */
-  file: string;
-  codec: JournalCodec<T>;
-  /** Codecs of older versions whose entries differ, to replay their journals before migrating. */
-  legacyCodecs?: Readonly<Record<number, JournalCodec<any>>>;
-  /** Returns why a snapshot's (migrated) data is not usable, or undefined when it is. */
-  validate?: (data: unknown) => string | undefined;
-  /** Called for every file that read() had to work around. */
-  onRecover?: (recovery: Recovery) => void;
-  compaction?: Partial<CompactionPolicy>;
-  fs?: FileSystem;
-}
-
-/** What was last made durable, per key: the value (compared by identity), its size and position. */
-interface Slot {
-  value: unknown;
-  size: number;
-  index: number;
+/** A snapshot about to be written: what it holds, and the journal position it covers up to. */
+interface Plan {
+  generation: number;
+  from: number;
+  offset: number;
+  text: string;
 }
 
 export class JournalFile<T> implements Adapter<T> {
@@ -64,17 +52,23 @@ export class JournalFile<T> implements Adapter<T> {
   private readonly fs: FileSystem;
   private readonly policy: CompactionPolicy;
   private readonly queue = new SerialQueue();
-  private baseline = new Map<string, Slot>();
-  private liveBytes = 0;
+  /** What is on disk now, entry by entry. */
+  private baseline: Baseline = emptyBaseline();
+  /** The journal that appends go to. */
   private generation = 0;
-  private snapshotGeneration: number | undefined;
-  private prevGeneration: number | undefined;
   private journal: JournalState = 'missing';
   private journalBytes = 0;
   private handle: FileHandleLike | undefined;
-  private mustCompact = false;
+  private snapshotGeneration: number | undefined;
+  private prevGeneration: number | undefined;
   private mainDamaged = false;
+  private mustCompact = false;
   private known = new Set<number>();
+  private quietTimer: NodeJS.Timeout | undefined;
+  /** A compaction writing its snapshot beside the writes, and its use of the temp file. */
+  private alongside: Promise<void> | undefined;
+  private tmpInUse: Promise<void> | undefined;
+  private closing = false;
 
   constructor(private readonly options: JournalFileOptions<T>) {
     checkSpec(options);
@@ -98,23 +92,48 @@ export class JournalFile<T> implements Adapter<T> {
     return this.queue.run(() => this.writeNow(entries));
   }
 
-  /** Writes a new snapshot and starts an empty journal, from what is on disk now. */
-  compact(): Promise<void> {
-    return this.queue.run(() => this.compactNow(this.current(), this.baseline, this.liveBytes));
+  /**
+   * Writes a new snapshot of what is on disk now and starts an empty journal,
+   * in its turn among the writes. `scrub` leaves nothing older behind: two
+   * compactions in a row (so .prev is the same data too), then every older
+   * journal removed — how the outbox gets rid of pay codes once it is empty.
+   */
+  compact(options: { scrub?: boolean } = {}): Promise<void> {
+    return this.queue.run(async () => {
+      await this.compactNow();
+      if (!options.scrub) return;
+      await this.compactNow();
+      await this.dropJournals(this.generation);
+    });
   }
 
-  /** Bytes in the journal and, roughly, in the live data (for tests and figures). */
-  sizes(): { journalBytes: number; liveBytes: number; generation: number } {
-    return { journalBytes: this.journalBytes, liveBytes: this.liveBytes, generation: this.generation };
+  /** Sizes and generation, for tests and figures; `appended`: the current journal holds records. */
+  sizes(): { journalBytes: number; liveBytes: number; generation: number; appended: boolean } {
+    const appended = this.journalBytes > encodeHeader(this.header(this.generation)).length;
+    return { journalBytes: this.journalBytes, liveBytes: this.baseline.liveBytes, generation: this.generation, appended };
   }
 
   idle(): Promise<void> {
     return this.queue.idle();
   }
 
-  /** Closes the journal file; a later write opens it again. */
-  close(): Promise<void> {
-    return this.queue.run(() => this.closeHandle());
+  /** Finishes (or runs) a due compaction, then closes the journal file; a later write opens it again. */
+  async close(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.quietTimer);
+    this.quietTimer = undefined;
+    await this.alongside;
+    return this.queue.run(async () => {
+      try {
+        if (this.overLimit(1)) await this.compactNow();
+      } catch (err) {
+        // Nothing is lost: the journal holds it all, and a later write compacts.
+        this.options.log?.warn({ err, file: this.file }, 'ledger: compaction at close failed');
+      } finally {
+        this.closing = false;
+        await this.closeHandle();
+      }
+    });
   }
 
   private async readNow(): Promise<T | null> {
@@ -131,40 +150,30 @@ export class JournalFile<T> implements Adapter<T> {
       options.onRecover?.(recovery);
     }
     this.generation = state.generation;
-    this.snapshotGeneration = state.snapshotGeneration;
-    this.prevGeneration = state.prevGeneration;
     this.journal = state.journal;
     this.journalBytes = state.journalBytes;
-    this.mustCompact = state.mustCompact;
+    this.snapshotGeneration = state.snapshotGeneration;
+    this.prevGeneration = state.prevGeneration;
     this.mainDamaged = state.mainDamaged;
+    this.mustCompact = state.mustCompact;
     this.known = state.known;
-    this.baseline = new Map();
-    this.liveBytes = 0;
-    if (!state.entries) return null;
-    let index = 0;
-    for (const [key, value] of state.entries) {
-      deepFreeze(value);
-      const size = JSON.stringify(value).length + key.length;
-      this.baseline.set(key, { value, size, index: index++ });
-      this.liveBytes += size;
-    }
-    return options.codec.document(this.current());
+    this.baseline = baselineOf(state.entries ?? []);
+    return state.entries ? options.codec.document(this.current()) : null;
   }
 
   private current(): Entry[] {
-    return [...this.baseline].map(([key, slot]) => [key, slot.value] as const);
+    const { keys, values } = this.baseline;
+    return keys.map((key, i) => [key, values[i]] as const);
   }
 
   private async writeNow(entries: Entry[]): Promise<void> {
+    // From what is on disk: the journal may end in a torn or half-written record that nothing may follow.
+    if (this.mustCompact) await this.compactNow();
     const change = diff(this.baseline, entries);
-    if (this.mustCompact) return this.compactNow(entries, change.next, change.liveBytes);
     if (change.del.length === 0 && change.puts.length === 0) return;
-    const line = encodeLine(recordJson(change.del, change.puts));
-    const limit = Math.max(this.policy.minBytes, this.policy.factor * change.liveBytes);
-    if (this.journalBytes + line.length > limit) return this.compactNow(entries, change.next, change.liveBytes);
-    await this.append(line);
+    await this.append(encodeLine(recordJson(change.del, change.puts)));
     this.baseline = change.next;
-    this.liveBytes = change.liveBytes;
+    this.scheduleCompaction();
   }
 
   private async append(line: Buffer): Promise<void> {
@@ -186,64 +195,86 @@ export class JournalFile<T> implements Adapter<T> {
     this.journalBytes += payload.length;
   }
 
-  private async compactNow(entries: Entry[], next: Map<string, Slot>, liveBytes: number): Promise<void> {
+  private overLimit(times: number): boolean {
+    return this.journalBytes > times * Math.max(this.policy.minBytes, this.policy.factor * this.baseline.liveBytes);
+  }
+
+  /** Waits for quiet (each write starts the wait again), unless the journal is far over its limit. */
+  private scheduleCompaction(): void {
+    if (this.alongside || this.closing || !this.overLimit(1)) return;
+    clearTimeout(this.quietTimer);
+    this.quietTimer = setTimeout(
+      () => {
+        this.quietTimer = undefined;
+        if (this.alongside || this.closing) return;
+        this.alongside = this.compactAlongside()
+          .catch((err: unknown) => this.options.log?.warn({ err, file: this.file }, 'ledger: compaction failed; tried again later'))
+          .finally(() => (this.alongside = undefined));
+      },
+      this.overLimit(HARD_FACTOR) ? 0 : this.policy.quietMs,
+    );
+    // A compaction never keeps the process alive; close() runs a due one.
+    this.quietTimer.unref();
+  }
+
+  /** The snapshot is written while writes go on; only the switch takes a turn among them. */
+  private async compactAlongside(): Promise<void> {
+    const plan = await this.queue.run(async () => (this.mustCompact || !this.overLimit(1) ? undefined : this.plan(true)));
+    if (!plan) return;
+    const writing = writeSynced(this.fs, this.paths.tmp, Buffer.from(plan.text, 'utf8'));
+    this.tmpInUse = writing.then(
+      () => undefined,
+      () => undefined,
+    );
+    await writing;
+    await this.queue.run(async () => {
+      if (this.generation !== plan.from || this.mustCompact) return; // a compaction in the queue came first
+      await this.install(plan);
+    });
+  }
+
+  /** Compaction in the queue's turn (after a recovery, a failure, or on request). */
+  private async compactNow(): Promise<void> {
+    await this.tmpInUse; // a compaction beside the writes may still be writing the temp file
+    const plan = this.plan(false);
+    await writeSynced(this.fs, this.paths.tmp, Buffer.from(plan.text, 'utf8'));
+    await this.install(plan);
+  }
+
+  /**
+   * `alongside`: writes will go on appending to the current journal until the
+   * switch, and the snapshot says from where they count. In the queue's turn
+   * nothing can follow, and the journal may end in a failed write's debris.
+   */
+  private plan(alongside: boolean): Plan {
+    const generation = this.generation + 1;
+    const follows = alongside ? { follows: { generation: this.generation, offset: this.journalBytes } } : {};
+    const data = this.options.codec.document(this.current());
+    const text = `${JSON.stringify({ ...this.header(generation), ...follows, data })}\n`;
+    return { generation, from: this.generation, offset: this.journalBytes, text };
+  }
+
+  /** Puts the written snapshot in place and switches appends to a new journal. */
+  private async install(plan: Plan): Promise<void> {
+    const header = encodeHeader(this.header(plan.generation));
+    const handle = await installSnapshot(this.fs, this.paths, { generation: plan.generation, header, setAside: this.mainDamaged });
     await this.closeHandle();
-    const generation = Math.max(this.generation, ...this.known) + 1;
-    const text = `${JSON.stringify({ ...this.header(generation), data: this.options.codec.document(entries) })}\n`;
-    const header = encodeHeader(this.header(generation));
-    this.mustCompact = true; // until this compaction is through
-    this.known.add(generation);
-    try {
-      await writeSynced(this.fs, this.paths.tmp, Buffer.from(text, 'utf8'));
-      // The new journal needs no fsync of its own: an empty or headless journal
-      // reads as empty, and its first record's fdatasync covers the header.
-      this.handle = await this.fs.open(this.paths.journal(generation), 'truncate');
-      await this.handle.write(header);
-      await this.rotate(this.paths.snapshot, this.mainDamaged ? this.paths.corrupt : this.paths.prev);
-      await this.fs.rename(this.paths.tmp, this.paths.snapshot);
-      await this.fs.syncDir(this.paths.dir);
-    } catch (error) {
-      await this.closeHandle();
-      throw error;
-    }
-    // outbox.json moved to .prev, unless it was missing or damaged (then .prev stays what it was).
+    this.handle = handle;
+    // The snapshot moved to .prev, unless it was missing or damaged (then .prev stays what it was).
     if (this.snapshotGeneration !== undefined && !this.mainDamaged) this.prevGeneration = this.snapshotGeneration;
-    this.snapshotGeneration = generation;
-    this.generation = generation;
+    this.snapshotGeneration = plan.generation;
+    this.generation = plan.generation;
     this.journal = 'ok';
     this.journalBytes = header.length;
     this.mustCompact = false;
     this.mainDamaged = false;
-    this.baseline = next;
-    this.liveBytes = liveBytes;
-    await this.dropOldJournals();
+    this.known.add(plan.generation);
+    // .prev follows the journal before its own: that one and the later ones stay.
+    await this.dropJournals((this.prevGeneration ?? 1) - 1);
   }
 
-  /**
-   * Journals older than the previous snapshot are no longer needed by any
-   * recovery path. Removed without a folder fsync: one that comes back after
-   * a power cut is ignored, as no snapshot points at it.
-   */
-  private async dropOldJournals(): Promise<void> {
-    const keepFrom = this.prevGeneration ?? 0;
-    const old = new Set([...this.known].filter((g) => g < keepFrom));
-    if (keepFrom > 0) old.add(keepFrom - 1);
-    for (const generation of old) {
-      try {
-        await unlinkIfExists(this.fs, this.paths.journal(generation));
-        this.known.delete(generation);
-      } catch (err) {
-        this.options.log?.warn({ err, file: this.paths.journal(generation) }, 'ledger: old journal not removed');
-      }
-    }
-  }
-
-  private async rotate(from: string, to: string): Promise<void> {
-    try {
-      await this.fs.rename(from, to);
-    } catch (error) {
-      if (errorCode(error) !== 'ENOENT') throw error;
-    }
+  private dropJournals(keepFrom: number): Promise<void> {
+    return dropJournals(this.fs, this.paths, this.known, keepFrom, this.options.log);
   }
 
   private header(generation: number) {
@@ -259,48 +290,4 @@ export class JournalFile<T> implements Adapter<T> {
       this.options.log?.warn({ err, file: this.file }, 'ledger: journal not closed cleanly');
     }
   }
-}
-
-/**
- * The records that turn `before` into `entries`: a key that keeps its place
- * is put only when its value changed; a new key, and any key after the first
- * one out of place, is (deleted and) put at the end, as replay appends.
- */
-function diff(before: ReadonlyMap<string, Slot>, entries: readonly Entry[]) {
-  const next = new Map<string, Slot>();
-  const del: string[] = [];
-  const puts: Array<[string, string]> = [];
-  let liveBytes = 0;
-  let last = -1;
-  let appending = false;
-  entries.forEach(([key, value], index) => {
-    if (next.has(key)) throw new Error(`journal: key ${JSON.stringify(key)} appears twice in one document`);
-    const old = before.get(key);
-    let size = old?.size ?? 0;
-    if (old && !appending && old.index > last) {
-      last = old.index;
-      if (old.value !== value) size = put(puts, key, value);
-    } else {
-      appending = true;
-      if (old) del.push(key);
-      size = put(puts, key, value);
-    }
-    next.set(key, { value, size, index });
-    liveBytes += size;
-  });
-  for (const key of before.keys()) if (!next.has(key)) del.push(key);
-  return { next, del, puts, liveBytes };
-}
-
-function put(puts: Array<[string, string]>, key: string, value: unknown): number {
-  const json = JSON.stringify(value);
-  if (json === undefined) throw new Error(`journal: the value of ${JSON.stringify(key)} cannot be stored (${typeof value})`);
-  puts.push([key, json]);
-  return json.length + key.length;
-}
-
-function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const inner of Object.values(value)) deepFreeze(inner);
 }

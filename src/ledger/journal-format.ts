@@ -59,13 +59,14 @@ export function recordJson(del: readonly string[], puts: ReadonlyArray<readonly 
   return `{${parts.join(',')}}`;
 }
 
-export function scanJournal(bytes: Uint8Array): ScannedJournal {
+/** Reads a journal; from `offset` on (a record boundary past the header), only records are expected. */
+export function scanJournal(bytes: Uint8Array, offset = 0): ScannedJournal {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: ScannedJournal = { header: undefined, records: [], tornBytes: 0, damagedLines: 0 };
   /** Start of the first bad line since the last good one, and how many bad lines since. */
   let badFrom = -1;
   let badLines = 0;
-  for (let pos = 0, lineNo = 0; pos < buffer.length; lineNo++) {
+  for (let pos = offset, lineNo = offset > 0 ? 1 : 0; pos < buffer.length; lineNo++) {
     const end = buffer.indexOf(NEWLINE, pos);
     const parsed = end === -1 ? undefined : parseLine(buffer, pos, end);
     // The first line is the header; a damaged one is not, but the lines after it are still records.

@@ -1,5 +1,7 @@
-// Names of a journaled store's files, and how a document maps to entries.
+// A journaled store's settings, the names of its files, and how a document maps to entries.
 import { basename, dirname, join } from 'node:path';
+import type { FormatSpec, Recovery } from './envelope.ts';
+import type { FileSystem } from './fs.ts';
 
 export type Entry = readonly [key: string, value: unknown];
 
@@ -39,4 +41,29 @@ export function storePaths(file: string): StorePaths {
     corrupt: `${file}.corrupt`,
     journal: (generation) => join(dir, `${stem}.${generation}.journal`),
   };
+}
+
+export interface CompactionPolicy {
+  /** Compact when the journal is larger than this many times the live data… */
+  factor: number;
+  /** …and larger than this (small stores would otherwise compact every few writes)… */
+  minBytes: number;
+  /** …once no write came for this long (a terminal is idle most of the time). */
+  quietMs: number;
+}
+
+export const DEFAULT_COMPACTION: CompactionPolicy = { factor: 2, minBytes: 256 * 1024, quietMs: 200 };
+
+export interface JournalFileOptions<T> extends FormatSpec {
+  /** The snapshot, `….json`; journals are `<name>.<generation>.journal` beside it. */
+  file: string;
+  codec: JournalCodec<T>;
+  /** Codecs of older versions whose entries differ, to replay their journals before migrating. */
+  legacyCodecs?: Readonly<Record<number, JournalCodec<any>>>;
+  /** Returns why a snapshot's (migrated) data is not usable, or undefined when it is. */
+  validate?: (data: unknown) => string | undefined;
+  /** Called for every file that read() had to work around. */
+  onRecover?: (recovery: Recovery) => void;
+  compaction?: Partial<CompactionPolicy>;
+  fs?: FileSystem;
 }

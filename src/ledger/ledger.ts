@@ -11,44 +11,20 @@
 // recording a transaction before it is sent is one record in the outbox's
 // journal. History lives in day segments that are read when asked for,
 // never all at once, and never at start-up.
-import { join } from 'node:path';
 import type { Order, Txn, TxnRecord, TxnResult } from '../domain/types.ts';
 import { isFinal } from '../domain/types.ts';
-import type { Logger } from '../runtime/log.ts';
-import { BusinessCalendar } from './business-day.ts';
 import { maskCode as maskPayCode } from '../domain/mask.ts';
-import type { StoreContext } from './doc.ts';
 import type { Recovery } from './envelope.ts';
-import { ensureDir, nodeFileSystem, type FileSystem } from './fs.ts';
-import type { CompactionPolicy } from './journal-file.ts';
-import { DEFAULT_MAX_ORDERS, OrderCache } from './orders.ts';
-import { Outbox } from './outbox.ts';
+import { openStores, type LedgerOptions, type Parts } from './open.ts';
 import { pruneHistory } from './prune.ts';
 import { recentRecords, recordsBetween } from './queries.ts';
-import { Reports, type StoredReport } from './reports.ts';
-import { DaySegments } from './segments.ts';
+import type { StoredReport } from './reports.ts';
 import { SerialQueue } from './serial.ts';
-import { TerminalState, type Batch, type Lockout } from './state.ts';
+import type { Batch, Lockout } from './state.ts';
 
-export type { Batch, Lockout, Recovery, StoredReport };
+export type { Batch, LedgerOptions, Lockout, Recovery, StoredReport };
 export type { FileSystem } from './fs.ts';
 export { DamagedFileError, FormatTooNewError } from './envelope.ts';
-
-export interface LedgerOptions {
-  dir: string;
-  /** IANA name; business days (and so day segments) follow it. */
-  timezone: string;
-  now?: () => Date;
-  /** Orders kept in the cache; the least recently seen go first. */
-  maxOrders?: number;
-  log?: Logger;
-  /** The disk; the real one unless a test or a benchmark puts another underneath. */
-  fs?: FileSystem;
-  /** When journals are folded into a new snapshot (default: over 2 × the live data and over 256 KiB). */
-  compaction?: Partial<CompactionPolicy>;
-  /** How long an emptied outbox stays quiet before its files are rewritten without pay codes (default 1 s). */
-  scrubDelayMs?: number;
-}
 
 export interface OpenedLedger {
   ledger: Ledger;
@@ -66,19 +42,6 @@ export class UnknownTransactionError extends Error {
   override readonly name = 'UnknownTransactionError';
 }
 
-interface Parts {
-  dir: string;
-  fs: FileSystem;
-  outbox: Outbox;
-  segments: DaySegments;
-  orders: OrderCache;
-  state: TerminalState;
-  reports: Reports;
-  calendar: BusinessCalendar;
-  now: () => Date;
-  log: Logger | undefined;
-}
-
 const clone = <T>(value: T): T => structuredClone(value);
 
 export class Ledger {
@@ -91,43 +54,13 @@ export class Ledger {
   private constructor(private readonly p: Parts) {}
 
   static async open(options: LedgerOptions): Promise<OpenedLedger> {
-    const calendar = new BusinessCalendar(options.timezone);
-    const now = options.now ?? (() => new Date());
-    const fs = options.fs ?? nodeFileSystem;
-    const log = options.log;
-    const recovered: Recovery[] = [];
-    let opening = true;
-    // Recoveries found later (an old segment read on demand) are logged by the file layer only.
-    const context: StoreContext = { fs, log, compaction: options.compaction, onRecover: (r) => void (opening && recovered.push(r)) };
-    const daysDir = join(options.dir, 'days');
-    await ensureDir(daysDir, fs);
-    const opened: Array<{ close(): Promise<void> }> = [];
+    const opened = await openStores(options);
     try {
-      const outbox = await Outbox.open({ ...context, file: join(options.dir, 'outbox.json'), scrubDelayMs: options.scrubDelayMs });
-      opened.push({ close: () => outbox.close({ scrub: false }) });
-      const orders = await OrderCache.open({ ...context, file: join(options.dir, 'orders.json'), maxOrders: options.maxOrders ?? DEFAULT_MAX_ORDERS, now });
-      opened.push(orders);
-      const state = await TerminalState.open({ ...context, file: join(options.dir, 'state.json') });
-      opened.push(state);
-      const segments = new DaySegments({ ...context, dir: daysDir, calendar, now });
-      opened.push(segments);
-      const todayRecovered = await segments.openToday();
-
-      // Write recovered stores back at once: the damaged file is set aside, the
-      // good generation stays as .prev, and the next boot is clean.
-      if (outbox.recovered) await outbox.rewrite();
-      if (orders.recovered) await orders.rewrite();
-      if (state.recovered) await state.rewrite();
-      if (todayRecovered) await segments.rewriteToday();
-      await state.openFirstBatch(now().toISOString());
-
-      const reports = new Reports({ dir: join(options.dir, 'reports'), now, fs, ...(log ? { log } : {}) });
-      const ledger = new Ledger({ dir: options.dir, fs, outbox, segments, orders, state, reports, calendar, now, log });
+      const ledger = new Ledger(opened.parts);
       await ledger.dropSettledFromOutbox();
-      opening = false;
-      return { ledger, recovered };
+      return { ledger, recovered: opened.finish() };
     } catch (error) {
-      for (const store of opened) await store.close().catch(() => undefined);
+      await opened.abandon();
       throw error;
     }
   }
@@ -216,9 +149,13 @@ export class Ledger {
     }
   }
 
-  /** Pending transactions, creation order. */
+  /**
+   * Pending transactions, creation order. The records are the ledger's own,
+   * deep-frozen by the journal (so not copied: the runtime asks for the queue
+   * on every change, and an offline queue can be long); the array is a copy.
+   */
   outbox(): readonly TxnRecord[] {
-    return this.p.outbox.list().map(clone);
+    return [...this.p.outbox.list()];
   }
 
   /** Refund amount of this order still waiting for a final answer. */

@@ -5,9 +5,9 @@
 //
 // A pending transaction keeps its full pay code (a resubmission needs it), so
 // the outbox's files hold pay codes until they are rewritten. Once the outbox
-// is empty and has been quiet for a moment, it is compacted twice — the
-// snapshot, its previous generation and the journals then hold no code — off
-// the critical path, and at close.
+// is empty and has been quiet for a moment, it is scrubbed — compacted twice
+// and its older journals removed, so that the snapshot, its previous
+// generation and the journal hold no code — off the critical path, and at close.
 import type { Low } from 'lowdb';
 import type { TxnRecord } from '../domain/types.ts';
 import type { Logger } from '../runtime/log.ts';
@@ -35,6 +35,8 @@ export interface OutboxOptions extends StoreContext {
 }
 
 export class Outbox {
+  private index = new Map<string, TxnRecord>();
+  private indexed: readonly TxnRecord[] | undefined;
   /** Full pay codes may be in the files (written since the last scrub). */
   private holdsCodes: boolean;
   private scrubTimer: NodeJS.Timeout | undefined;
@@ -46,7 +48,7 @@ export class Outbox {
     /** True when opening had to work around a damaged, missing or torn file. */
     readonly recovered: boolean,
   ) {
-    this.holdsCodes = db.data.records.length > 0 || adapter.sizes().journalBytes > 0;
+    this.holdsCodes = db.data.records.length > 0 || adapter.sizes().appended;
     this.scheduleScrub();
   }
 
@@ -68,27 +70,41 @@ export class Outbox {
   }
 
   get(id: string): TxnRecord | undefined {
-    return this.db.data.records.find((record) => record.txn.id === id);
+    // By id, kept in step with each write; rebuilt if the document changed otherwise (a write undone).
+    if (this.indexed !== this.db.data.records) this.reindex();
+    return this.index.get(id);
   }
 
   async add(record: TxnRecord): Promise<void> {
     this.cancelScrub();
     this.holdsCodes = true;
-    await commit(this.db, { records: [...this.db.data.records, record] });
+    await this.commit([...this.db.data.records, record], () => this.index.set(record.txn.id, record));
   }
 
   /** Replaces the record with the same id, keeping its place. */
   async replace(record: TxnRecord): Promise<void> {
     this.cancelScrub();
     const records = this.db.data.records.map((r) => (r.txn.id === record.txn.id ? record : r));
-    await commit(this.db, { records });
+    await this.commit(records, () => this.index.set(record.txn.id, record));
   }
 
   async remove(ids: ReadonlySet<string>): Promise<void> {
     const records = this.db.data.records.filter((r) => !ids.has(r.txn.id));
     if (records.length === this.db.data.records.length) return;
-    await commit(this.db, { records });
+    await this.commit(records, () => ids.forEach((id) => this.index.delete(id)));
     this.scheduleScrub();
+  }
+
+  private async commit(records: TxnRecord[], update: () => void): Promise<void> {
+    if (this.indexed !== this.db.data.records) this.reindex();
+    await commit(this.db, { records });
+    update();
+    this.indexed = records;
+  }
+
+  private reindex(): void {
+    this.index = new Map(this.db.data.records.map((record) => [record.txn.id, record]));
+    this.indexed = this.db.data.records;
   }
 
   /** Rewrites the files from memory (after a recovery, to replace the damaged file). */
@@ -100,9 +116,7 @@ export class Outbox {
   async scrub(): Promise<void> {
     this.cancelScrub();
     if (!this.holdsCodes || this.db.data.records.length > 0) return;
-    // Twice: the first compaction leaves the old snapshot as .prev and keeps the journal before it.
-    await this.adapter.compact();
-    await this.adapter.compact();
+    await this.adapter.compact({ scrub: true });
     if (this.db.data.records.length === 0) this.holdsCodes = false;
   }
 

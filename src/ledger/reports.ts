@@ -71,19 +71,20 @@ export class Reports {
       .filter((n): n is string => n !== undefined)
       .map(Number)
       .sort((a, b) => a - b);
-    const removed: string[] = [];
+    const old: string[] = [];
     for (const batch of numbers) {
       const saved = await this.file(batch).read().catch(() => null);
       // One that cannot be read is left for a person to look at; its age is unknown.
       if (!saved) continue;
       if (!(Date.parse(saved.savedAt) < cutoff.getTime())) break;
-      const file = this.path(batch);
-      // Its previous generation first: a cut in between must not leave only .prev to be "recovered".
-      for (const path of [`${file}.prev`, `${file}.tmp`, `${file}.corrupt`, file]) {
-        if (await unlinkIfExists(this.fs, path)) removed.push(path.slice(this.options.dir.length + 1));
-      }
+      old.push(this.path(batch));
     }
-    if (removed.length) await this.fs.syncDir(this.options.dir);
+    // Previous generations first, made durable: a cut must not leave an old .prev to stand in for a removed report.
+    const removed: string[] = [];
+    for (const paths of [old.flatMap((f) => [`${f}.prev`, `${f}.tmp`, `${f}.corrupt`]), old]) {
+      for (const path of paths) if (await unlinkIfExists(this.fs, path)) removed.push(path.slice(this.options.dir.length + 1));
+      if (paths.length) await this.fs.syncDir(this.options.dir);
+    }
     return removed;
   }
 

@@ -135,21 +135,29 @@ export class DaySegments {
   }
 
   /**
-   * Deletes a day's files (never today's): its journals first, made durable,
-   * then its snapshots, so that a power cut in between leaves a readable
-   * snapshot rather than journals without their snapshot. Returns the names removed.
+   * Deletes a day's files (never today's) in three steps, each made durable
+   * before the next: its journals, then the previous generation and
+   * leftovers, then the snapshot. A power cut in between leaves a readable
+   * day (never journals without their snapshot, nor an old .prev standing in
+   * for a removed snapshot), and the next prune finishes. Returns the names removed.
    */
   remove(day: string): Promise<string[]> {
     return this.locks.run(day, async () => {
-      if (day === this.today() || day === this.current?.day) throw new Error(`the segment of ${day} is in use`);
+      if (day === this.today()) throw new Error(`the segment of ${day} is today's`);
+      // A day that was today when last written (the terminal ran past midnight) is kept no longer.
+      if (this.current?.day === day) {
+        const { adapter } = this.current;
+        this.current = undefined;
+        await adapter.close();
+      }
       const fs = this.options.fs ?? nodeFileSystem;
       const names = (await listDir(this.options.dir, fs)).filter((name) => name.startsWith(`${day}.`));
+      const phase = (name: string) => (name.endsWith('.journal') ? 0 : name === `${day}.json` ? 2 : 1);
       const removed: string[] = [];
-      for (const journals of [true, false]) {
-        for (const name of names.filter((n) => n.endsWith('.journal') === journals)) {
-          if (await unlinkIfExists(fs, join(this.options.dir, name))) removed.push(name);
-        }
-        await fs.syncDir(this.options.dir);
+      for (const step of [0, 1, 2]) {
+        const now = names.filter((name) => phase(name) === step);
+        for (const name of now) if (await unlinkIfExists(fs, join(this.options.dir, name))) removed.push(name);
+        if (now.length) await fs.syncDir(this.options.dir);
       }
       return removed;
     });

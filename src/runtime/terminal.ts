@@ -178,10 +178,12 @@ export class Terminal {
         void devices.link.publish('status', { state: 'online', at: new Date(clock.now()).toISOString(), ...statusInfo(ledger) }, { retain: true });
       }),
       this.replayer.onSettled((settled) => this.#settledInBackground(settled)),
+      devices.scanner.onStatus((s) => this.#scannerStatus(s.present)),
       clock.every(1000, () => this.post({ type: 'tick', at: clock.now() })),
     );
     this.post({ type: 'lock', until: this.pins.lockedUntil('supervisor'), at: clock.now() });
     this.post({ type: 'queue', queued: ledger.outbox().length, at: clock.now() });
+    if (!devices.scanner.status().present) this.#scannerStatus(false);
     await devices.link.start();
     this.post({ type: 'link', online: host.online(), at: clock.now() });
     if (devices.link.status().connected) void this.clockCheck.check();
@@ -199,6 +201,13 @@ export class Terminal {
       const sent = await devices.link.publish('events', { type: 'storage_recovered', at: new Date(clock.now()).toISOString(), file: r.file, reason: r.reason });
       if (!sent) this.#recovered.push(r);
     }
+  }
+
+  /** The display says when the scanner is missing (and ops hear of it). */
+  #scannerStatus(present: boolean): void {
+    const text = messages(this.#o.config.terminal.locale).scannerMissing;
+    this.#notice(present ? undefined : text, text);
+    if (!present) void this.#o.devices.link.publish('events', { type: 'scanner_missing', at: new Date(this.#o.clock.now()).toISOString() });
   }
 
   /** Adds or removes a passing home-screen notice (not an alert). */

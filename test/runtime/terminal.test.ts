@@ -167,6 +167,19 @@ test('a queued refund declined on replay: alert on home until dismissed, across 
   }
 });
 
+test('the home screen says when the scanner is unplugged, and stops saying it when it is back', async () => {
+  const t = await TestTerminal.start(simConfig(tempDir()));
+  try {
+    t.devices.scanner!.unplug();
+    await t.see(/Scanner not connected/);
+    t.devices.scanner!.plug();
+    const shown = await t.see(/No refunds queued 1 Sale/);
+    assert.not.match(shown, /Scanner/);
+  } finally {
+    await t.stop();
+  }
+});
+
 test('an order never seen cannot be refunded offline', async () => {
   const t = await TestTerminal.start(simConfig(tempDir()));
   try {

@@ -98,6 +98,7 @@ export const en = {
   clearNotices: '(CLEAR: dismiss)',
   moreNotices: (n: number) => `(CLEAR: dismiss, ${n} more)`,
   storageLow: 'Storage almost full: call the technician',
+  scannerMissing: 'Scanner not connected: check its cable',
   storageRecovered: (file: string) => `Storage: ${file} restored from its previous copy`,
   declineReason: {
     AUTH_CODE_INVALID: 'Code not accepted: ask the customer to refresh the code and scan again',

@@ -83,6 +83,7 @@ export const zhCN: Messages = {
   clearNotices: '(清除键：关闭提示)',
   moreNotices: (n) => `(清除键：关闭，还有 ${n} 条)`,
   storageLow: '存储空间不足：请联系维护人员',
+  scannerMissing: '扫码器未连接：请检查连线',
   storageRecovered: (file) => `存储：${file} 已从上一份副本恢复`,
   declineReason: {
     AUTH_CODE_INVALID: '付款码无效：请顾客刷新付款码后重新扫描',
