@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Order, Txn, TxnResult } from '../../src/domain/types.ts';
+import { JournalFile } from '../../src/ledger/journal-file.ts';
 
 export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'scanpos-ledger-'));
 
@@ -58,3 +59,28 @@ export function allFiles(dir: string): Array<{ path: string; text: string }> {
     return statSync(path).isDirectory() ? allFiles(path) : [{ path, text: readFileSync(path, 'utf8') }];
   });
 }
+
+/**
+ * The values of a journaled store as a reboot would find them (snapshot +
+ * journals), read through the journal adapter itself: `field` is the
+ * document's list, `key` names an entry.
+ */
+export async function storeValues(file: string, format: string, field: string, key: (value: any) => string): Promise<any[]> {
+  const adapter = new JournalFile<Record<string, unknown[]>>({
+    file,
+    format,
+    version: 2,
+    migrations: { 1: (data) => data },
+    codec: {
+      entries: (doc) => (doc[field] ?? []).map((value) => [key(value), value] as const),
+      document: (entries) => ({ [field]: entries.map(([, value]) => value) }),
+    },
+  });
+  const doc = await adapter.read();
+  await adapter.close();
+  return doc?.[field] ?? [];
+}
+
+/** Business days that have files in a ledger's days/ folder. */
+export const segmentDays = (dir: string): string[] =>
+  [...new Set(readdirSync(join(dir, 'days')).map((name) => name.slice(0, 10)))].sort();

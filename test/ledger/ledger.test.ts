@@ -1,9 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuplicateTransactionError, Ledger, type LedgerOptions } from '../../src/ledger/ledger.ts';
-import { PAY_CODE, allFiles, clock, order, readJson, result, tempDir, txn } from './helpers.ts';
+import { PAY_CODE, allFiles, clock, order, result, storeValues, tempDir, txn } from './helpers.ts';
 
 const test = suite('ledger/outbox and settlement');
 
@@ -12,6 +12,16 @@ const T0 = '2026-11-27T02:00:00.000Z';
 async function open(dir: string, extra: Partial<LedgerOptions> = {}): Promise<Ledger> {
   const { ledger } = await Ledger.open({ dir, timezone: 'Asia/Shanghai', now: () => new Date(T0), ...extra });
   return ledger;
+}
+
+/** Opens the ledger once more, reads something, and closes it again. */
+async function peek<R>(dir: string, read: (ledger: Ledger) => R): Promise<R> {
+  const ledger = await open(dir);
+  try {
+    return read(ledger);
+  } finally {
+    await ledger.close();
+  }
 }
 
 test('a recorded transaction is in the outbox, queued, after a restart', async () => {
@@ -51,7 +61,7 @@ test('attempts are counted durably', async () => {
   const second = await ledger.noteAttempt('R0001');
   assert.is(second.attempts, 2);
   await ledger.close();
-  assert.is((await open(dir)).outbox()[0]!.attempts, 2);
+  assert.is(await peek(dir, (l) => l.outbox()[0]!.attempts), 2);
 });
 
 test('an approved refund moves to its day segment with the pay code masked, and leaves the outbox', async () => {
@@ -69,10 +79,10 @@ test('an approved refund moves to its day segment with the pay code masked, and 
   assert.equal(ledger.outbox(), []);
   await ledger.close();
 
-  const segment = readJson(join(dir, 'days', '2026-11-27.json'));
-  assert.is(segment.format, 'scanpos.day');
-  assert.equal(segment.data.records, [final]);
-  assert.equal(readJson(join(dir, 'outbox.json')).data.records, []);
+  const byId = (r: { txn: { id: string } }) => r.txn.id;
+  assert.equal(await storeValues(join(dir, 'days', '2026-11-27.json'), 'scanpos.day', 'records', byId), [final]);
+  assert.equal(await storeValues(join(dir, 'outbox.json'), 'scanpos.outbox', 'records', byId), []);
+  // Once the outbox is empty its files are rewritten (at close at the latest): no full code anywhere.
   for (const { path, text } of allFiles(dir)) {
     assert.not.ok(text.includes(PAY_CODE), `full pay code still stored in ${path}`);
   }
@@ -81,6 +91,18 @@ test('an approved refund moves to its day segment with the pay code masked, and 
   assert.equal(again.outbox(), []);
   assert.equal(await again.find('R0001'), final);
   await again.close();
+});
+
+test('once the outbox is empty and quiet its files are rewritten: no full pay code is left, even before close', async () => {
+  const dir = tempDir();
+  const ledger = await open(dir, { scrubDelayMs: 20 });
+  await ledger.record(txn());
+  assert.ok(allFiles(dir).some(({ text }) => text.includes(PAY_CODE)), 'pending: the code is needed for a resubmission');
+  await ledger.settle('R0001', result('R0001'));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  for (const { path, text } of allFiles(dir)) assert.not.ok(text.includes(PAY_CODE), `full pay code still stored in ${path}`);
+  assert.is((await ledger.find('R0001'))?.state, 'approved');
+  await ledger.close();
 });
 
 test('a declined answer is final too; a late repeated answer changes nothing', async () => {
@@ -119,7 +141,7 @@ test('an order that comes with a result is cached', async () => {
   const updated = order('O-1', { status: 'partially_refunded', refundedCents: 600, refundCount: 1 });
   await ledger.settle('R0001', result('R0001', { order: updated }));
   await ledger.close();
-  assert.equal((await open(dir)).order('O-1'), updated);
+  assert.equal(await peek(dir, (l) => l.order('O-1')), updated);
 });
 
 test('pending refunds of an order are summed so two offline refunds cannot exceed it', async () => {
@@ -152,19 +174,20 @@ test('a crash between the segment write and the outbox write is cleaned up at op
   await ledger.record(txn({ id: 'R1' }));
   await ledger.record(txn({ id: 'R2' }));
   await ledger.close();
-  const outboxFile = join(dir, 'outbox.json');
-  const before = readFileSync(outboxFile);
+  const journal = join(dir, 'outbox.0.journal');
+  const before = readFileSync(journal);
 
   const second = await open(dir);
   await second.settle('R1', result('R1'));
   await second.close();
-  writeFileSync(outboxFile, before); // the outbox as it was before its write: R1 is in both places
+  writeFileSync(journal, before); // the outbox as it was before its write: R1 is in both places
 
   const again = await open(dir);
   assert.equal(again.outbox().map((r) => r.txn.id), ['R2']);
   assert.is((await again.find('R1'))?.state, 'approved');
   await again.close();
-  assert.equal(readJson(outboxFile).data.records.map((r: { txn: { id: string } }) => r.txn.id), ['R2']);
+  const ids = await storeValues(join(dir, 'outbox.json'), 'scanpos.outbox', 'records', (r) => r.txn.id);
+  assert.equal(ids.map((r) => r.txn.id), ['R2']);
 });
 
 test('transactions recorded at the same time all land, in order', async () => {
@@ -173,7 +196,7 @@ test('transactions recorded at the same time all land, in order', async () => {
   const ids = Array.from({ length: 12 }, (_, i) => `R${i}`);
   await Promise.all(ids.map((id) => ledger.record(txn({ id }))));
   await ledger.close();
-  assert.equal((await open(dir)).outbox().map((r) => r.txn.id), ids);
+  assert.equal(await peek(dir, (l) => l.outbox().map((r) => r.txn.id)), ids);
 });
 
 test('close waits for a write in progress', async () => {
@@ -186,23 +209,47 @@ test('close waits for a write in progress', async () => {
     () => assert.unreachable('recorded after close'),
     (error: Error) => assert.match(error.message, /closed/),
   );
-  assert.is((await open(dir)).outbox().length, 1);
+  assert.is(await peek(dir, (l) => l.outbox().length), 1);
 });
 
-test('a damaged outbox is recovered from its previous generation and reported once', async () => {
+test('a write torn by a power cut is cut off at open and reported once; what was acknowledged stays', async () => {
   const dir = tempDir();
   const ledger = await open(dir);
   await ledger.record(txn({ id: 'R1' }));
-  await ledger.record(txn({ id: 'R2' }));
   await ledger.close();
+  const journal = join(dir, 'outbox.0.journal');
+  const acknowledged = readFileSync(journal);
+  const second = await open(dir);
+  await second.record(txn({ id: 'R2' }));
+  await second.close();
+  writeFileSync(journal, readFileSync(journal).subarray(0, acknowledged.length + 40)); // R2's record never reached the disk whole
+
+  const opened = await Ledger.open({ dir, timezone: 'Asia/Shanghai', now: () => new Date(T0) });
+  assert.equal(opened.recovered.map((r) => r.file), [journal]);
+  assert.match(opened.recovered[0]!.reason, /torn tail/);
+  assert.equal(opened.ledger.outbox().map((r) => r.txn.id), ['R1']);
+  await opened.ledger.close();
+  const next = await Ledger.open({ dir, timezone: 'Asia/Shanghai' });
+  assert.equal(next.recovered, [], 'rewritten at open: the next boot is clean');
+  assert.equal(next.ledger.outbox().map((r) => r.txn.id), ['R1']);
+  await next.ledger.close();
+});
+
+test('a damaged outbox snapshot is rebuilt from its previous generation and the journals, losing nothing', async () => {
+  const dir = tempDir();
+  for (const id of ['R1', 'R2']) {
+    const ledger = await open(dir, { compaction: { minBytes: 0, factor: 0 } }); // every write is followed by a compaction
+    await ledger.record(txn({ id }));
+    await ledger.close();
+  }
   const file = join(dir, 'outbox.json');
-  writeFileSync(file, readFileSync(file, 'utf8').slice(0, 40)); // torn write
+  writeFileSync(file, readFileSync(file, 'utf8').slice(0, 40)); // damaged on the card
 
   const opened = await Ledger.open({ dir, timezone: 'Asia/Shanghai', now: () => new Date(T0) });
   assert.is(opened.recovered.length, 1);
   assert.is(opened.recovered[0]!.file, file);
-  assert.match(opened.recovered[0]!.reason, /not valid JSON/);
-  assert.equal(opened.ledger.outbox().map((r) => r.txn.id), ['R1'], 'the last good generation');
+  assert.match(opened.recovered[0]!.reason, /not valid JSON.*used outbox\.json\.prev/);
+  assert.equal(opened.ledger.outbox().map((r) => r.txn.id), ['R1', 'R2'], 'the previous generation and the journal after it');
   await opened.ledger.close();
   assert.ok(existsSync(`${file}.corrupt`), 'the damaged file is kept aside');
 
@@ -219,10 +266,10 @@ test('an outbox damaged beyond recovery, or from newer software, stops the termi
     () => assert.unreachable('opened over damaged data'),
     (error: Error) => assert.ok(error.message.includes(join(dir, 'outbox.json')), error.message),
   );
-  writeFileSync(join(dir, 'outbox.json'), JSON.stringify({ format: 'scanpos.outbox', version: 2, data: { records: [] } }));
+  writeFileSync(join(dir, 'outbox.json'), JSON.stringify({ format: 'scanpos.outbox', version: 3, generation: 4, data: { records: [] } }));
   await open(dir).then(
     () => assert.unreachable('opened a newer format'),
-    (error: Error) => assert.match(error.message, /format 2, this software understands up to 1; update scanpos/),
+    (error: Error) => assert.match(error.message, /format 3, this software understands up to 2; update scanpos/),
   );
 });
 

@@ -51,7 +51,7 @@ interface Dir {
 const fail = (code: string, message: string): Error => Object.assign(new Error(`${code}: ${message}`), { code });
 
 export class PowerFs implements FileSystem {
-  readonly counts = { syncs: 0, dirSyncs: 0, bytesWritten: 0, calls: 0 };
+  readonly counts = { syncs: 0, dirSyncs: 0, bytesWritten: 0, calls: 0, renames: 0 };
   dead = false;
   free = 10 * 1024 * 1024 * 1024;
   private readonly dirs = new Map<string, Dir>();
@@ -159,6 +159,7 @@ export class PowerFs implements FileSystem {
     dir.live.delete(basename(from));
     dir.live.set(basename(to), inode);
     dir.pending.push({ kind: 'rename', from: basename(from), to: basename(to) });
+    this.counts.renames++;
   }
 
   async unlink(path: string): Promise<void> {
@@ -196,7 +197,7 @@ export class PowerFs implements FileSystem {
     this.counts.dirSyncs++;
   }
 
-  async freeBytes(): Promise<number> {
+  async freeBytes(_path: string): Promise<number> {
     this.tick();
     return this.free;
   }
