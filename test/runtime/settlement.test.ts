@@ -78,7 +78,8 @@ test('Z report: TOTALS NOT AGREED with the line that differs when the host knows
         currency: 'CNY',
         channel: 'wechat',
         payCode: freshPayCode({ channel: 'wechat' }),
-        createdAt: new Date().toISOString(),
+        // A second ago: inside the batch, whatever the clock does before the Z report.
+        createdAt: new Date(Date.now() - 1000).toISOString(),
         offline: false,
         terminalId: 'TT01',
         operator: 'x',
