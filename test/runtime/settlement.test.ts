@@ -78,8 +78,8 @@ test('Z report: TOTALS NOT AGREED with the line that differs when the host knows
         currency: 'CNY',
         channel: 'wechat',
         payCode: freshPayCode({ channel: 'wechat' }),
-        // A second ago: inside the batch, whatever the clock does before the Z report.
-        createdAt: new Date(Date.now() - 1000).toISOString(),
+        // When this terminal's own refund was made: inside the batch for sure.
+        createdAt: (await t.running.ledger.recent(1))[0]!.txn.createdAt,
         offline: false,
         terminalId: 'TT01',
         operator: 'x',
