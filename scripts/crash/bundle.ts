@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { bundleOptions } from '../bundle-options.mjs';
 
 export interface Bundle {
   /** The `scanpos` command: `node <entry> run --config FILE --control`. */
@@ -23,21 +24,7 @@ export async function bundleTerminal(): Promise<Bundle> {
   mkdirSync(parent, { recursive: true });
   const outdir = await mkdtemp(join(parent, 'bundle-'));
   try {
-    await build({
-      entryPoints: { scanpos: join(ROOT, 'src', 'cli.ts') },
-      outdir,
-      outExtension: { '.js': '.mjs' },
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'esm',
-      splitting: true,
-      sourcemap: 'linked',
-      legalComments: 'none',
-      external: ['serialport', '@serialport/*', 'onoff', 'epoll'],
-      banner: { js: "import { createRequire as __scanposRequire } from 'node:module'; const require = __scanposRequire(import.meta.url);" },
-      logLevel: 'warning',
-    });
+    await build(bundleOptions(ROOT, outdir));
   } catch (err) {
     await rm(outdir, { recursive: true, force: true });
     throw err;
