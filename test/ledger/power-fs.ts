@@ -11,24 +11,10 @@
 import { dirname, basename } from 'node:path';
 import type { FileHandleLike, FileSystem } from '../../src/ledger/fs.ts';
 
-export interface Random {
-  next(): number;
-  int(min: number, max: number): number;
-  chance(p: number): boolean;
-}
+// The seeded generator the crash harness uses too: one mulberry32 in the project.
+import { seeded, type Random } from '../../scripts/crash/random.ts';
 
-/** mulberry32: the same seed gives the same run. */
-export function seeded(seed: number): Random {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (min, max) => min + Math.floor(next() * (max - min + 1)), chance: (p) => next() < p };
-}
+export { seeded, type Random };
 
 /** What survives a cut: folder → file name → bytes. */
 export type Image = Map<string, Map<string, Buffer>>;
