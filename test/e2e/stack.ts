@@ -125,18 +125,7 @@ export function terminalConfig(dir: string, url: string) {
   });
 }
 
-/** Order → check → PIN → amount (typed, or the proposed one when `amountKeys` is empty) → scan → confirm. */
-export async function refund(t: TestTerminal, orderId: string, amountKeys: string, code: string): Promise<void> {
-  t.keys(`2 ${orderId} [OK]`);
-  await t.see(/Left: /);
-  t.keys('[OK] 246810 [OK]');
-  await t.see(/Refund amount: /);
-  t.keys(amountKeys ? `${amountKeys} [OK]` : '[OK]');
-  await t.see(/Scan the customer/);
-  t.scan(code);
-  await t.see(/Confirm/);
-  t.keys('[OK]');
-}
+export { refundByKeys as refund } from '../support/terminal.ts';
 
 /** A plain MQTT client beside the terminal (ops' monitoring, or someone publishing junk). */
 export async function plainClient(url: string, cleanup: Cleanup): Promise<MqttClient> {

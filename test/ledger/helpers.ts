@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Order, Txn, TxnResult } from '../../src/domain/types.ts';
 import { JournalFile } from '../../src/ledger/journal-file.ts';
+import { Ledger, type LedgerOptions } from '../../src/ledger/ledger.ts';
 
 export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'scanpos-ledger-'));
 
@@ -84,3 +85,18 @@ export async function storeValues(file: string, format: string, field: string, k
 /** Business days that have files in a ledger's days/ folder. */
 export const segmentDays = (dir: string): string[] =>
   [...new Set(readdirSync(join(dir, 'days')).map((name) => name.slice(0, 10)))].sort();
+
+/** Opens a ledger in `dir` (time zone Asia/Shanghai unless `extra` says otherwise). */
+export async function openLedger(dir: string, extra: Partial<LedgerOptions> = {}): Promise<Ledger> {
+  return (await Ledger.open({ dir, timezone: 'Asia/Shanghai', ...extra })).ledger;
+}
+
+/** Opens the ledger once more, reads something, and closes it again. */
+export async function peek<R>(dir: string, read: (ledger: Ledger) => R, extra: Partial<LedgerOptions> = {}): Promise<R> {
+  const ledger = await openLedger(dir, extra);
+  try {
+    return read(ledger);
+  } finally {
+    await ledger.close();
+  }
+}

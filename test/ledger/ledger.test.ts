@@ -3,26 +3,16 @@ import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuplicateTransactionError, Ledger, type LedgerOptions } from '../../src/ledger/ledger.ts';
-import { PAY_CODE, allFiles, clock, order, result, storeValues, tempDir, txn } from './helpers.ts';
+import { PAY_CODE, allFiles, clock, openLedger, order, peek as peekLedger, result, storeValues, tempDir, txn } from './helpers.ts';
 
 const test = suite('ledger/outbox and settlement');
 
 const T0 = '2026-11-27T02:00:00.000Z';
 
-async function open(dir: string, extra: Partial<LedgerOptions> = {}): Promise<Ledger> {
-  const { ledger } = await Ledger.open({ dir, timezone: 'Asia/Shanghai', now: () => new Date(T0), ...extra });
-  return ledger;
-}
+const open = (dir: string, extra: Partial<LedgerOptions> = {}): Promise<Ledger> => openLedger(dir, { now: () => new Date(T0), ...extra });
 
 /** Opens the ledger once more, reads something, and closes it again. */
-async function peek<R>(dir: string, read: (ledger: Ledger) => R): Promise<R> {
-  const ledger = await open(dir);
-  try {
-    return read(ledger);
-  } finally {
-    await ledger.close();
-  }
-}
+const peek = <R>(dir: string, read: (ledger: Ledger) => R): Promise<R> => peekLedger(dir, read, { now: () => new Date(T0) });
 
 test('a recorded transaction is in the outbox, queued, after a restart', async () => {
   const dir = join(tempDir(), 'data', 'nested'); // open creates the folder

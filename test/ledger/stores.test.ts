@@ -3,26 +3,15 @@ import * as assert from 'uvu/assert';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DurableJsonFile } from '../../src/ledger/durable-file.ts';
-import { Ledger, type LedgerOptions } from '../../src/ledger/ledger.ts';
+import { Ledger } from '../../src/ledger/ledger.ts';
 import { STATE_FORMAT } from '../../src/ledger/state.ts';
-import { order, storeValues, tempDir } from './helpers.ts';
+import { openLedger, order, peek, storeValues, tempDir } from './helpers.ts';
 import { PowerFs } from './power-fs.ts';
 
 const test = suite('ledger/orders, lockouts, sequence');
 
-async function open(dir: string, extra: Partial<LedgerOptions> = {}): Promise<Ledger> {
-  return (await Ledger.open({ dir, timezone: 'Asia/Shanghai', ...extra })).ledger;
-}
+const open = openLedger;
 
-/** Opens the ledger once more, reads something, and closes it again. */
-async function peek<R>(dir: string, read: (ledger: Ledger) => R): Promise<R> {
-  const ledger = await open(dir);
-  try {
-    return read(ledger);
-  } finally {
-    await ledger.close();
-  }
-}
 
 test('the order cache keeps the most recently seen orders up to its cap, across restarts', async () => {
   const dir = tempDir();

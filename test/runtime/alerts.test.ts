@@ -1,21 +1,13 @@
 // Two queued refunds declined on replay: two alerts, dismissed one at a time.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TestTerminal, simConfig, tempDir } from '../support/terminal.ts';
+import { TestTerminal, lookUpThenDrop, refundByKeys, simConfig, tempDir } from '../support/terminal.ts';
 import { freshPayCode } from '../../scripts/host/demo-orders.ts';
 
 const test = suite('alerts');
 
 async function queuedRefund(t: TestTerminal, amountKeys: string): Promise<void> {
-  t.keys('2 2026000000000008 [OK]');
-  await t.see(/Left: /);
-  t.keys('[OK] 246810 [OK]');
-  await t.see(/Refund amount/);
-  t.keys(`[CLEAR][CLEAR][CLEAR][CLEAR] ${amountKeys} [OK]`);
-  await t.see(/Scan the customer/);
-  t.scan(freshPayCode({ channel: 'wechat' }));
-  await t.see(/Confirm/);
-  t.keys('[OK]');
+  await refundByKeys(t, '2026000000000008', `[CLEAR][CLEAR][CLEAR][CLEAR] ${amountKeys}`, freshPayCode({ channel: 'wechat' }));
   await t.see(/Refund: QUEUED/);
   t.keys('[OK]');
 }
@@ -23,11 +15,7 @@ async function queuedRefund(t: TestTerminal, amountKeys: string): Promise<void> 
 test('each alert is shown until it is dismissed; CLEAR dismisses one', async () => {
   const t = await TestTerminal.start(simConfig(tempDir()));
   try {
-    t.keys('2 2026000000000008 [OK]');
-    await t.see(/Left: 99\.00/);
-    t.keys('[CANCEL][CANCEL]');
-    t.devices.link!.drop();
-    await t.see(/OFFLINE/);
+    await lookUpThenDrop(t, '2026000000000008', /Left: 99\.00/);
     await queuedRefund(t, '500');
     await queuedRefund(t, '600');
     t.devices.link!.restore();

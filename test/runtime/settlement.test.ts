@@ -1,7 +1,7 @@
 // X and Z reports on a whole terminal, reconciled with the reference host's logic.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TestTerminal, simConfig, tempDir } from '../support/terminal.ts';
+import { TestTerminal, lookUpThenDrop, refundByKeys, simConfig, tempDir } from '../support/terminal.ts';
 import { freshPayCode, demoOrders } from '../../scripts/host/demo-orders.ts';
 import { HostService } from '../../scripts/host/service.ts';
 import { HostStore } from '../../scripts/host/store.ts';
@@ -15,16 +15,9 @@ async function hostService(): Promise<{ service: HostService; simHost: SimHost }
   return { service, simHost: (r) => service.handle(r.terminalId, r.method, r.params) };
 }
 
+/** A refund approved online, then back home. */
 async function refund(t: TestTerminal, orderId: string, amountKeys: string): Promise<void> {
-  t.keys(`2 ${orderId} [OK]`);
-  await t.see(/Left: /);
-  t.keys('[OK] 246810 [OK]');
-  await t.see(/Refund amount: /);
-  t.keys(`${amountKeys} [OK]`);
-  await t.see(/Scan the customer/);
-  t.scan(freshPayCode({ channel: 'wechat' }));
-  await t.see(/Confirm/);
-  t.keys('[OK]');
+  await refundByKeys(t, orderId, amountKeys, freshPayCode({ channel: 'wechat' }));
   await t.see(/Refund: APPROVED/);
   t.keys('[OK]');
   await t.see(/No refunds queued/);
@@ -99,20 +92,8 @@ test('Z report while a refund is queued: warned; offline it is refused and nothi
   const { simHost } = await hostService();
   const t = await TestTerminal.start(simConfig(tempDir()), simHost);
   try {
-    t.keys('2 2026000000000001 [OK]');
-    await t.see(/Left: /);
-    t.keys('[CANCEL][CANCEL]');
-    t.devices.link!.drop();
-    await t.see(/OFFLINE/);
-    t.keys('2 2026000000000001 [OK]');
-    await t.see(/Left: /);
-    t.keys('[OK] 246810 [OK]');
-    await t.see(/Refund amount/);
-    t.keys('100 [OK]');
-    await t.see(/Scan the customer/);
-    t.scan(freshPayCode({ channel: 'wechat' }));
-    await t.see(/Confirm/);
-    t.keys('[OK]');
+    await lookUpThenDrop(t, '2026000000000001');
+    await refundByKeys(t, '2026000000000001', '100', freshPayCode({ channel: 'wechat' }));
     await t.see(/Refund: QUEUED/);
     t.keys('[OK] 4 2');
     await t.see(/1 transaction\(s\) still queued/);

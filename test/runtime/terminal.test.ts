@@ -5,25 +5,14 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { TestTerminal, simConfig, tempDir } from '../support/terminal.ts';
+import { TestTerminal, lookUpThenDrop, refundByKeys, simConfig, tempDir } from '../support/terminal.ts';
 import { freshPayCode } from '../../scripts/host/demo-orders.ts';
 
 const test = suite('terminal (simulated devices)');
 const WECHAT_ORDER = '2026000000000001';
 const wechat = () => freshPayCode({ channel: 'wechat' });
 
-/** Order → check → PIN → amount (typed) → scan → confirm. */
-async function refund(t: TestTerminal, orderId: string, amountKeys: string, code: string): Promise<void> {
-  t.keys(`2 ${orderId} [OK]`);
-  await t.see(/Left: /);
-  t.keys('[OK] 246810 [OK]');
-  await t.see(/Refund amount: /);
-  t.keys(`${amountKeys} [OK]`);
-  await t.see(/Scan the customer/);
-  t.scan(code);
-  await t.see(/Confirm/);
-  t.keys('[OK]');
-}
+const refund = refundByKeys;
 
 test('online refund: APPROVED, two receipts, order marked, customer notified, on disk', async () => {
   const dir = tempDir();
@@ -103,11 +92,7 @@ test('offline: QUEUED with a pending receipt, kept across a restart, approved on
 test('offline limits are checked before an offline refund is taken', async () => {
   const t = await TestTerminal.start(simConfig(tempDir(), { offline: { maxRefundCents: 5000, maxTotalCents: 8000, maxCount: 5, alertAfterMs: 86_400_000 } }));
   try {
-    t.keys('2 2026000000000003 [OK]');
-    await t.see(/Left: 150\.00/);
-    t.keys('[CANCEL][CANCEL]');
-    t.devices.link!.drop();
-    await t.see(/OFFLINE/);
+    await lookUpThenDrop(t, '2026000000000003', /Left: 150\.00/);
     await refund(t, '2026000000000003', '6000', wechat());
     await t.see(/Offline refunds are limited to 50\.00 each/);
     t.keys('[OK]');
@@ -131,11 +116,7 @@ test('a queued refund declined on replay: alert on home until dismissed, across 
   const dir = tempDir();
   let t = await TestTerminal.start(simConfig(dir));
   try {
-    t.keys('2 2026000000000008 [OK]');
-    await t.see(/Left: 99\.00/);
-    t.keys('[CANCEL][CANCEL]');
-    t.devices.link!.drop();
-    await t.see(/OFFLINE/);
+    await lookUpThenDrop(t, '2026000000000008', /Left: 99\.00/);
     await refund(t, '2026000000000008', '500', wechat());
     await t.see(/Refund: QUEUED/);
     t.keys('[OK]');

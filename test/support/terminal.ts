@@ -74,3 +74,29 @@ export class TestTerminal {
     unregisterSims(this.config.terminal.id);
   }
 }
+
+/**
+ * A refund with keys only: order → check → supervisor PIN → amount (typed;
+ * empty keeps the proposed one) → scan `code` → OK on confirm. Resolves when
+ * OK is pressed; the caller waits for the result it expects.
+ */
+export async function refundByKeys(t: TestTerminal, orderId: string, amountKeys: string, code: string): Promise<void> {
+  t.keys(`2 ${orderId} [OK]`);
+  await t.see(/Left: /);
+  t.keys(`[OK] ${SUPERVISOR_PIN} [OK]`);
+  await t.see(/Refund amount: /);
+  t.keys(amountKeys ? `${amountKeys} [OK]` : '[OK]');
+  await t.see(/Scan the customer/);
+  t.scan(code);
+  await t.see(/Confirm/);
+  t.keys('[OK]');
+}
+
+/** Looks `orderId` up while online (the terminal caches it), back home, then the simulated link goes down. */
+export async function lookUpThenDrop(t: TestTerminal, orderId: string, left: RegExp = /Left: /): Promise<void> {
+  t.keys(`2 ${orderId} [OK]`);
+  await t.see(left);
+  t.keys('[CANCEL][CANCEL]');
+  t.devices.link!.drop();
+  await t.see(/OFFLINE/);
+}
