@@ -1,12 +1,14 @@
 // Replay of a long outbox: N refunds recorded offline, then the link comes
-// up and the terminal submits them all to the reference host through a real
-// broker (mosquitto where installed, else aedes). Beside it, the same host
+// up and the terminal submits them all to the reference host (its own
+// process) through a real broker (mosquitto where installed, else aedes). Beside it, the same host
 // and broker driven by a bare mqtt.js loop with the same window of requests
 // in flight: what the broker and host can do at best. While the terminal
 // replays, keys are pressed and the time to the new frame is measured.
-import { mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { MqttClient } from 'mqtt';
 import { parseConfig } from '../../config/load.ts';
@@ -17,7 +19,6 @@ import { Ledger } from '../../src/ledger/ledger.ts';
 import { silentLogger } from '../../src/runtime/log.ts';
 import { startTerminal } from '../../src/runtime/main.ts';
 import { freshPayCode } from '../host/demo-orders.ts';
-import { startHost } from '../host/start.ts';
 import type { HostOrder } from '../host/store.ts';
 import { startBroker } from '../simulator/broker.ts';
 import { findMosquitto, mosquittoBroker, type RunningBroker } from '../simulator/mosquitto.ts';
@@ -67,13 +68,13 @@ export async function replayBench(options: { count: number }): Promise<Figure[]>
   const logger = silentLogger();
   const { name, broker } = await startAnyBroker();
   try {
-    // Baseline: a bare client, same window, same host logic, its own orders.
-    const bareHost = await startHost({ url: broker.url, logger, orders: orders(count) });
+    // Baseline: a bare client, same window, same host, its own orders.
+    const bareHost = await hostProcess(broker.url, count);
     const bareRate = await bareLoop(broker.url, count);
     await bareHost.stop();
 
     // The terminal: N refunds recorded offline, then replayed.
-    const host = await startHost({ url: broker.url, logger, orders: orders(count) });
+    const host = await hostProcess(broker.url, count);
     const dir = mkdtempSync(join(tmpdir(), 'scanpos-bench-replay-'));
     const { ledger } = await Ledger.open({ dir, timezone: 'Asia/Shanghai' });
     for (let i = 0; i < count; i++) await ledger.record(refund(i, TID));
@@ -115,7 +116,7 @@ export async function replayBench(options: { count: number }): Promise<Figure[]>
       }, 20);
     };
     pressLater();
-    while (running.ledger.outbox().length > 0) await new Promise((r) => setTimeout(r, 20));
+    while (running.ledger.outboxSize() > 0) await new Promise((r) => setTimeout(r, 20));
     replaying = false;
     const seconds = (performance.now() - t0) / 1000;
     await running.terminal.settled();
@@ -130,6 +131,52 @@ export async function replayBench(options: { count: number }): Promise<Figure[]>
     ];
   } finally {
     await broker.stop();
+  }
+}
+
+/**
+ * The reference host in a process of its own, as in a real system: its work
+ * must not hold up the terminal's event loop (nor the bare loop's), or the
+ * key latency measured would be the host's.
+ */
+async function hostProcess(url: string, count: number): Promise<{ stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'scanpos-bench-host-'));
+  const file = join(dir, 'orders.json');
+  writeFileSync(file, JSON.stringify(orders(count).map((o) => o.order)));
+  const bin = fileURLToPath(new URL('../../bin/scanpos.js', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'host', '--mqtt', url, '--orders', file, '--log-level', 'warn'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await untilAnswering(url);
+  return {
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Asks `time.get` until the host answers (it is subscribed and serving). */
+async function untilAnswering(url: string): Promise<void> {
+  const tid = 'BENCHP';
+  const client = new MqttClient(noDelayStream(url), { clientId: tid, protocolVersion: 4, reconnectPeriod: 0 });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', reject);
+    });
+    await client.subscribeAsync(`pos/${tid}/rpc/res`, { qos: 1 });
+    const answered = new Promise<void>((resolve) => client.once('message', () => resolve()));
+    for (let i = 0; i < 150; i++) {
+      client.publish(`pos/${tid}/rpc/req`, JSON.stringify({ v: 1, id: randomUUID(), method: 'time.get', params: {} }), { qos: 1 });
+      const ok = await Promise.race([answered.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 200))]);
+      if (ok) return;
+    }
+    throw new Error('the reference host did not start answering within 30 s');
+  } finally {
+    await client.endAsync();
   }
 }
 

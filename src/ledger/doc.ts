@@ -4,6 +4,7 @@ import type { Logger } from '../runtime/log.ts';
 import type { Migration, Recovery } from './envelope.ts';
 import type { FileSystem } from './fs.ts';
 import { JournalFile, type CompactionPolicy, type JournalCodec } from './journal-file.ts';
+import type { ToldChange } from './journal-diff.ts';
 
 /** What every store is opened with, besides its own settings. */
 export interface StoreContext {
@@ -48,11 +49,13 @@ export async function openDoc<T>(options: DocOptions<T>): Promise<OpenedDoc<T>> 
 /**
  * Replaces the document with `next` and writes it. If the write fails the
  * in-memory copy goes back to what is on disk, so memory never claims more
- * than a restart would find.
+ * than a restart would find. `said`: what changed, when the store knows
+ * (the write then costs the change, not the whole document).
  */
-export async function commit<T>(db: Low<T>, next: T): Promise<void> {
+export async function commit<T>(db: Low<T>, next: T, said?: { adapter: JournalFile<T>; change: ToldChange }): Promise<void> {
   const before = db.data;
   db.data = next;
+  said?.adapter.tell(next, said.change);
   try {
     await db.write();
   } catch (error) {

@@ -27,7 +27,7 @@ import type { Adapter } from 'lowdb';
 import { checkSpec } from './envelope.ts';
 import { nodeFileSystem, writeSynced, type FileHandleLike, type FileSystem } from './fs.ts';
 import { dropJournals, installSnapshot } from './journal-files.ts';
-import { baselineOf, deepFreeze, diff, emptyBaseline, type Baseline } from './journal-diff.ts';
+import { apply, baselineOf, deepFreeze, diff, emptyBaseline, told, type Baseline, type ToldChange } from './journal-diff.ts';
 import { encodeHeader, encodeLine, recordJson } from './journal-format.ts';
 import { DEFAULT_COMPACTION, storePaths, type CompactionPolicy, type Entry, type JournalFileOptions, type StorePaths } from './journal-paths.ts';
 import { readStore, type JournalState } from './journal-read.ts';
@@ -69,6 +69,8 @@ export class JournalFile<T> implements Adapter<T> {
   private alongside: Promise<void> | undefined;
   private tmpInUse: Promise<void> | undefined;
   private closing = false;
+  /** The change the store said its next write makes (`tell`). */
+  private said: { data: T; change: ToldChange } | undefined;
 
   constructor(private readonly options: JournalFileOptions<T>) {
     checkSpec(options);
@@ -87,9 +89,24 @@ export class JournalFile<T> implements Adapter<T> {
     // Taken now: lowdb hands over its live object. The values are frozen so
     // that a change made in place (which the identity comparison would miss)
     // fails loudly instead of never reaching the disk.
+    const said = this.said?.data === data ? this.said.change : undefined;
+    this.said = undefined;
+    if (said) {
+      for (const [, value] of said.puts) deepFreeze(value);
+      return this.queue.run(() => this.writeNow({ said }));
+    }
     const entries = [...this.options.codec.entries(data)];
     for (const [, value] of entries) deepFreeze(value);
-    return this.queue.run(() => this.writeNow(entries));
+    return this.queue.run(() => this.writeNow({ entries }));
+  }
+
+  /**
+   * What the next `write(data)` of this very document changes, so that the
+   * write costs the change and not the store (see journal-diff.ts). Said
+   * just before lowdb's `write()`, which hands the document straight over.
+   */
+  tell(data: T, change: ToldChange): void {
+    this.said = { data, change };
   }
 
   /**
@@ -162,17 +179,16 @@ export class JournalFile<T> implements Adapter<T> {
   }
 
   private current(): Entry[] {
-    const { keys, values } = this.baseline;
-    return keys.map((key, i) => [key, values[i]] as const);
+    return [...this.baseline.slots].map(([key, slot]) => [key, slot.value] as const);
   }
 
-  private async writeNow(entries: Entry[]): Promise<void> {
+  private async writeNow(write: { entries: Entry[] } | { said: ToldChange }): Promise<void> {
     // From what is on disk: the journal may end in a torn or half-written record that nothing may follow.
     if (this.mustCompact) await this.compactNow();
-    const change = diff(this.baseline, entries);
+    const change = 'said' in write ? told(this.baseline, write.said) : diff(this.baseline, write.entries);
     if (change.del.length === 0 && change.puts.length === 0) return;
     await this.append(encodeLine(recordJson(change.del, change.puts)));
-    this.baseline = change.next;
+    apply(this.baseline, change);
     this.scheduleCompaction();
   }
 

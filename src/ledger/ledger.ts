@@ -19,7 +19,7 @@ import { openStores, type LedgerOptions, type Parts } from './open.ts';
 import { pruneHistory } from './prune.ts';
 import { recentRecords, recordsBetween } from './queries.ts';
 import type { StoredReport } from './reports.ts';
-import { SerialQueue } from './serial.ts';
+import { GroupQueue, SerialQueue, type Outcome } from './serial.ts';
 import type { Batch, Lockout } from './state.ts';
 
 export type { Batch, LedgerOptions, Lockout, Recovery, StoredReport };
@@ -85,54 +85,92 @@ export class Ledger {
 
   /** Counts a submission before it is sent, so a restart knows the host may have seen it. */
   noteAttempt(id: string): Promise<TxnRecord> {
-    return this.change(async () => {
-      const pending = this.pending(id);
-      const next: TxnRecord = { ...pending, attempts: pending.attempts + 1, updatedAt: this.stamp() };
-      await this.p.outbox.replace(next);
-      return clone(next);
-    });
+    return this.attempts.add(id);
   }
 
   /**
    * Approved or declined: written to its day segment (pay code masked), then
    * out of the outbox. Processing: stays in the outbox. An answer for a
    * transaction that is already final (a replay answered twice) changes nothing.
+   * Answers that arrive together are written together (see GroupQueue).
    */
   settle(id: string, result: TxnResult): Promise<TxnRecord> {
-    return this.change(async () => {
-      if (result.id !== id) throw new Error(`the result for ${result.id} cannot settle ${id}`);
-      if (!['approved', 'declined', 'processing'].includes(result.status)) {
-        throw new Error(`transaction ${id}: unknown result status ${JSON.stringify(result.status)}`);
+    return this.answers.add({ id, result });
+  }
+
+  private readonly attempts = new GroupQueue<string, TxnRecord>(
+    (run) => this.change(run),
+    async (ids) => {
+      const next = new Map<string, TxnRecord>();
+      const outcomes = ids.map((id): Outcome<TxnRecord> => {
+        try {
+          const pending = next.get(id) ?? this.pending(id);
+          const counted: TxnRecord = { ...pending, attempts: pending.attempts + 1, updatedAt: this.stamp() };
+          next.set(id, counted);
+          return { ok: true, value: counted };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      });
+      await this.p.outbox.update({ replace: [...next.values()] });
+      return outcomes.map((o) => (o.ok ? { ok: true, value: clone(o.value) } : o));
+    },
+  );
+
+  private readonly answers = new GroupQueue<{ id: string; result: TxnResult }, TxnRecord>(
+    (run) => this.change(run),
+    async (items) => {
+      const finals = new Map<string, TxnRecord>();
+      const processing = new Map<string, TxnRecord>();
+      const orders: Order[] = [];
+      const outcomes: Array<Outcome<TxnRecord>> = [];
+      for (const { id, result } of items) {
+        try {
+          outcomes.push({ ok: true, value: await this.answer(id, result, { finals, processing }) });
+          if (result.order) orders.push(result.order);
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+        }
       }
-      const pending = this.p.outbox.get(id);
-      if (!pending) {
-        const final = await this.p.segments.find(id);
-        if (!final) throw new UnknownTransactionError(`transaction ${id} is not in the ledger`);
-        this.p.log?.info({ id, state: final.state, late: result.status }, 'ledger: answer for a final transaction ignored');
-        return clone(final);
-      }
-      const updatedAt = this.stamp();
-      if (result.status === 'processing') {
-        const next: TxnRecord = { ...pending, state: 'processing', result: clone(result), updatedAt };
-        await this.p.outbox.replace(next);
-        await this.cacheOrder(result);
-        return clone(next);
-      }
-      const final: TxnRecord = {
-        txn: { ...pending.txn, payCode: maskPayCode(pending.txn.payCode) },
-        state: result.status,
-        result: clone(result),
-        attempts: pending.attempts,
-        updatedAt,
-      };
       // Segment first: a crash before the outbox write leaves the record in
       // both, which open() resolves; the other order could lose it.
-      await this.p.segments.append(final);
-      await this.p.outbox.remove(new Set([id]));
-      this.p.log?.debug({ id, state: final.state }, 'ledger: settled');
-      await this.cacheOrder(result);
-      return clone(final);
-    });
+      await this.p.segments.appendAll([...finals.values()]);
+      await this.p.outbox.update({ replace: [...processing.values()], remove: new Set(finals.keys()) });
+      if (finals.size) this.p.log?.debug({ ids: [...finals.keys()] }, 'ledger: settled');
+      await this.cacheOrders(orders);
+      return outcomes.map((o) => (o.ok ? { ok: true, value: clone(o.value) } : o));
+    },
+  );
+
+  /** What one answer makes of its transaction, given the answers before it in the same group. */
+  private async answer(id: string, result: TxnResult, group: { finals: Map<string, TxnRecord>; processing: Map<string, TxnRecord> }): Promise<TxnRecord> {
+    if (result.id !== id) throw new Error(`the result for ${result.id} cannot settle ${id}`);
+    if (!['approved', 'declined', 'processing'].includes(result.status)) {
+      throw new Error(`transaction ${id}: unknown result status ${JSON.stringify(result.status)}`);
+    }
+    const pending = group.finals.has(id) ? undefined : (group.processing.get(id) ?? this.p.outbox.get(id));
+    if (!pending) {
+      const final = group.finals.get(id) ?? (await this.p.segments.find(id));
+      if (!final) throw new UnknownTransactionError(`transaction ${id} is not in the ledger`);
+      this.p.log?.info({ id, state: final.state, late: result.status }, 'ledger: answer for a final transaction ignored');
+      return final;
+    }
+    const updatedAt = this.stamp();
+    if (result.status === 'processing') {
+      const next: TxnRecord = { ...pending, state: 'processing', result: clone(result), updatedAt };
+      group.processing.set(id, next);
+      return next;
+    }
+    const final: TxnRecord = {
+      txn: { ...pending.txn, payCode: maskPayCode(pending.txn.payCode) },
+      state: result.status,
+      result: clone(result),
+      attempts: pending.attempts,
+      updatedAt,
+    };
+    group.processing.delete(id);
+    group.finals.set(id, final);
+    return final;
   }
 
   /**
@@ -140,12 +178,11 @@ export class Ledger {
    * transaction's own record and best effort: a cache that could not be
    * written must never make a settled transaction look unsettled.
    */
-  private async cacheOrder(result: TxnResult): Promise<void> {
-    if (!result.order) return;
+  private async cacheOrders(orders: readonly Order[]): Promise<void> {
     try {
-      await this.p.orders.put(result.order);
+      await this.p.orders.putAll(orders);
     } catch (err) {
-      this.p.log?.warn({ err, orderId: result.order.orderId }, 'ledger: order cache not updated');
+      this.p.log?.warn({ err, orderIds: orders.map((o) => o.orderId) }, 'ledger: order cache not updated');
     }
   }
 
@@ -156,6 +193,16 @@ export class Ledger {
    */
   outbox(): readonly TxnRecord[] {
     return [...this.p.outbox.list()];
+  }
+
+  /** How many transactions are pending (without copying the queue). */
+  outboxSize(): number {
+    return this.p.outbox.size;
+  }
+
+  /** The oldest pending transaction, if any. */
+  oldestPending(): TxnRecord | undefined {
+    return this.p.outbox.list()[0];
   }
 
   /** Refund amount of this order still waiting for a final answer. */

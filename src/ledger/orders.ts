@@ -65,12 +65,30 @@ export class OrderCache {
     return this.byId.get(orderId)?.order;
   }
 
-  async put(order: Order): Promise<void> {
-    this.byId.delete(order.orderId);
-    this.byId.set(order.orderId, { order: structuredClone(order), seenAt: this.options.now().toISOString() });
-    this.evict();
+  put(order: Order): Promise<void> {
+    return this.putAll([order]);
+  }
+
+  /** Orders seen, in the order given (the last is the most recent): one write. */
+  async putAll(orders: readonly Order[]): Promise<void> {
+    if (orders.length === 0) return;
+    const del = new Set<string>();
+    const puts = new Map<string, SeenOrder>();
+    const seenAt = this.options.now().toISOString();
+    for (const order of orders) {
+      // Deleted and put again: it moves last, the most recently seen.
+      if (this.byId.delete(order.orderId)) del.add(order.orderId);
+      puts.delete(order.orderId);
+      const seen = { order: structuredClone(order), seenAt };
+      this.byId.set(order.orderId, seen);
+      puts.set(order.orderId, seen);
+    }
+    for (const id of this.evict()) {
+      del.add(id);
+      puts.delete(id);
+    }
     try {
-      await commit(this.db, { orders: [...this.byId.values()] });
+      await commit(this.db, { orders: [...this.byId.values()] }, { adapter: this.adapter, change: { del: [...del], puts: [...puts] } });
     } catch (error) {
       // commit() put the document back as it is on disk; the index follows it.
       this.rebuild();
@@ -96,10 +114,14 @@ export class OrderCache {
     this.evict();
   }
 
-  private evict(): void {
+  /** Drops the least recently seen beyond the cap; returns their ids. */
+  private evict(): string[] {
+    const evicted: string[] = [];
     for (const id of this.byId.keys()) {
-      if (this.byId.size <= this.options.maxOrders) return;
+      if (this.byId.size <= this.options.maxOrders) break;
       this.byId.delete(id);
+      evicted.push(id);
     }
+    return evicted;
   }
 }

@@ -13,6 +13,7 @@ import type { TxnRecord } from '../domain/types.ts';
 import type { Logger } from '../runtime/log.ts';
 import { commit, FROM_WHOLE_FILE, objectWith, openDoc, type StoreContext } from './doc.ts';
 import type { JournalCodec, JournalFile } from './journal-file.ts';
+import type { ToldChange } from './journal-diff.ts';
 
 export const OUTBOX_FORMAT = 'scanpos.outbox';
 export const OUTBOX_VERSION = 2;
@@ -69,6 +70,10 @@ export class Outbox {
     return this.db.data.records;
   }
 
+  get size(): number {
+    return this.db.data.records.length;
+  }
+
   get(id: string): TxnRecord | undefined {
     // By id, kept in step with each write; rebuilt if the document changed otherwise (a write undone).
     if (this.indexed !== this.db.data.records) this.reindex();
@@ -78,26 +83,42 @@ export class Outbox {
   async add(record: TxnRecord): Promise<void> {
     this.cancelScrub();
     this.holdsCodes = true;
-    await this.commit([...this.db.data.records, record], () => this.index.set(record.txn.id, record));
+    await this.commit([...this.db.data.records, record], { puts: [[record.txn.id, record]] }, () => this.index.set(record.txn.id, record));
   }
 
   /** Replaces the record with the same id, keeping its place. */
-  async replace(record: TxnRecord): Promise<void> {
-    this.cancelScrub();
-    const records = this.db.data.records.map((r) => (r.txn.id === record.txn.id ? record : r));
-    await this.commit(records, () => this.index.set(record.txn.id, record));
+  replace(record: TxnRecord): Promise<void> {
+    return this.update({ replace: [record] });
   }
 
-  async remove(ids: ReadonlySet<string>): Promise<void> {
-    const records = this.db.data.records.filter((r) => !ids.has(r.txn.id));
-    if (records.length === this.db.data.records.length) return;
-    await this.commit(records, () => ids.forEach((id) => this.index.delete(id)));
+  remove(ids: ReadonlySet<string>): Promise<void> {
+    return this.update({ remove: ids });
+  }
+
+  /**
+   * Several records replaced in place and others removed, as one write (a
+   * replay window's answers settle together: one record, one fsync).
+   */
+  async update(change: { replace?: readonly TxnRecord[]; remove?: ReadonlySet<string> }): Promise<void> {
+    const remove = change.remove ?? new Set<string>();
+    const replace = new Map((change.replace ?? []).filter((r) => !remove.has(r.txn.id)).map((r) => [r.txn.id, r]));
+    if (this.indexed !== this.db.data.records) this.reindex();
+    for (const id of replace.keys()) if (!this.index.has(id)) throw new Error(`outbox: no pending transaction ${id} to replace`);
+    const del = [...remove].filter((id) => this.index.has(id));
+    if (del.length === 0 && replace.size === 0) return;
+    const records: TxnRecord[] = [];
+    for (const r of this.db.data.records) if (!remove.has(r.txn.id)) records.push(replace.get(r.txn.id) ?? r);
+    this.cancelScrub();
+    await this.commit(records, { puts: [...replace].map(([id, r]) => [id, r] as const), del }, () => {
+      for (const [id, r] of replace) this.index.set(id, r);
+      for (const id of del) this.index.delete(id);
+    });
     this.scheduleScrub();
   }
 
-  private async commit(records: TxnRecord[], update: () => void): Promise<void> {
+  private async commit(records: TxnRecord[], change: ToldChange, update: () => void): Promise<void> {
     if (this.indexed !== this.db.data.records) this.reindex();
-    await commit(this.db, { records });
+    await commit(this.db, { records }, { adapter: this.adapter, change });
     update();
     this.indexed = records;
   }

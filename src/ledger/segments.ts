@@ -66,12 +66,24 @@ export class DaySegments {
 
   /** Adds a final record to the segment of its business day. */
   append(record: TxnRecord): Promise<void> {
-    const day = this.options.calendar.dayOf(record.txn.createdAt);
-    return this.locks.run(day, () =>
-      this.using(day, async ({ db }) => {
-        await commit(db, { day, records: [...db.data.records, record] });
-      }),
-    );
+    return this.appendAll([record]);
+  }
+
+  /** Adds final records to the segments of their business days: one write per day. */
+  async appendAll(records: readonly TxnRecord[]): Promise<void> {
+    const byDay = new Map<string, TxnRecord[]>();
+    for (const record of records) {
+      const day = this.options.calendar.dayOf(record.txn.createdAt);
+      byDay.set(day, [...(byDay.get(day) ?? []), record]);
+    }
+    for (const [day, added] of byDay) {
+      await this.locks.run(day, () =>
+        this.using(day, async ({ db, adapter }) => {
+          const puts = added.map((record) => [record.txn.id, record] as const);
+          await commit(db, { day, records: [...db.data.records, ...added] }, { adapter, change: { puts } });
+        }),
+      );
+    }
   }
 
   /** The record with this id in one day's segment. */

@@ -61,7 +61,7 @@ export class Replayer {
       // A transaction recorded while the link is up but not settled (silence,
       // `processing`) must be followed without waiting for a reconnect.
       this.#o.submitter.onQueueChange(() => {
-        if (!this.#timer && this.#o.ledger.outbox().length > 0) this.#schedule(this.#o.minDelayMs ?? 1000);
+        if (!this.#timer && this.#o.ledger.outboxSize() > 0) this.#schedule(this.#o.minDelayMs ?? 1000);
       }),
     );
     this.#schedule(Math.floor((this.#o.random ?? Math.random)() * (this.#o.bootJitterMs ?? 0)));
