@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuplicateTransactionError, Ledger, type LedgerOptions } from '../../src/ledger/ledger.ts';
+import { PowerFs } from './power-fs.ts';
 import { PAY_CODE, allFiles, clock, openLedger, order, peek as peekLedger, result, storeValues, tempDir, txn } from './helpers.ts';
 
 const test = suite('ledger/outbox and settlement');
@@ -268,6 +269,45 @@ test('an unknown timezone is refused at open', async () => {
     () => assert.unreachable('opened'),
     (error: Error) => assert.match(error.message, /unknown timezone "Mars\/Olympus"/),
   );
+});
+
+
+test('answers that arrive together are written together, each with its own outcome', async () => {
+  const fs = new PowerFs();
+  const ledger = await open('/data', { fs });
+  const ids = Array.from({ length: 8 }, (_, i) => `G${i}`);
+  for (const id of ids) await ledger.record(txn({ id, orderId: `O-${id}` }));
+  await Promise.all(ids.map((id) => ledger.noteAttempt(id)));
+  const before = fs.counts.syncs;
+  const outcomes = await Promise.allSettled([
+    ...ids.map((id, i) => ledger.settle(id, result(id, i % 3 === 2 ? { status: 'processing' } : { order: order(`O-${id}`) }))),
+    ledger.settle('NOPE', result('NOPE')),
+  ]);
+  // One write each for the day segment, the outbox and the order cache, whatever the number of answers.
+  assert.ok(fs.counts.syncs - before <= 3, `${fs.counts.syncs - before} syncs for 8 answers`);
+  assert.equal(
+    outcomes.slice(0, 8).map((o) => (o.status === 'fulfilled' ? o.value.state : 'failed')),
+    ids.map((_, i) => (i % 3 === 2 ? 'processing' : 'approved')),
+  );
+  const unknown = outcomes[8]!;
+  assert.ok(unknown.status === 'rejected' && /not in the ledger/.test(String(unknown.reason)), 'an unknown id fails alone');
+  await ledger.close();
+
+  const again = await open('/data', { fs });
+  assert.equal(again.outbox().map((r) => [r.txn.id, r.state, r.attempts]), [['G2', 'processing', 1], ['G5', 'processing', 1]]);
+  assert.equal((await again.find('G0'))?.state, 'approved');
+  assert.ok(again.order('O-G7'), 'orders from the answers are cached');
+  await again.close();
+});
+
+test('a group whose write fails fails every answer in it, and nothing is half-settled', async () => {
+  const fs = new PowerFs();
+  const ledger = await open('/data', { fs });
+  for (const id of ['F1', 'F2', 'F3']) await ledger.record(txn({ id }));
+  fs.armCut(1);
+  const outcomes = await Promise.allSettled(['F1', 'F2', 'F3'].map((id) => ledger.settle(id, result(id))));
+  assert.equal(outcomes.map((o) => o.status), ['rejected', 'rejected', 'rejected']);
+  assert.equal(ledger.outbox().map((r) => r.state), ['queued', 'queued', 'queued'], 'memory claims no more than the disk');
 });
 
 test.run();

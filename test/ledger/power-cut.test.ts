@@ -145,7 +145,8 @@ async function session(run: Omit<Run, 'ledger'>, cutDuringOpen: boolean): Promis
   const full: Run = { ...run, ledger };
   for (let i = 0; i < 80 && !fs.dead; i++) {
     const busy = new Set<string>();
-    const calls = Array.from({ length: rng.int(1, 3) }, () => operation(full, busy));
+    // Several at once, as a replay window settles them: answers and attempts group into one write.
+    const calls = Array.from({ length: rng.int(1, 6) }, () => operation(full, busy));
     const outcomes = await Promise.allSettled(calls);
     run.counter.ops += calls.length;
     for (const outcome of outcomes) {
