@@ -17,7 +17,8 @@ export function bundleOptions(root, outdir) {
     splitting: true,
     sourcemap: 'linked',
     legalComments: 'none',
-    // Native addons and their loaders cannot be bundled.
+    // Native addons and their loaders cannot be bundled. Those the bundle
+    // imports are what build.mjs names in the board kit's package.json.
     external: ['serialport', '@serialport/*', 'onoff', 'epoll'],
     // Some CommonJS dependencies call require(); give the ESM bundle one.
     banner: { js: "import { createRequire as __scanposRequire } from 'node:module'; const require = __scanposRequire(import.meta.url);" },
