@@ -12,7 +12,6 @@
 // status reply after it (send time-out) + 2 more, each bounded by its own
 // time-out.
 import type { Logger } from '../../src/runtime/log.ts';
-import { renderEscpos } from './escpos-render.ts';
 import type { CodePage } from './escpos-text.ts';
 import { queryStatus } from './status.ts';
 import type { PrinterTransport } from './transport.ts';
@@ -32,6 +31,12 @@ export interface EscposPrinterOptions {
   sendTimeoutMs?: number;
   logger?: Logger;
 }
+
+// The encoder (node-thermal-printer, iconv-lite's code page tables) is over a
+// megabyte of code: loaded by the first job, not at start-up, where it would
+// cost a small board a good part of a second and ~15 MB it may never use.
+let encoder: Promise<typeof import('./escpos-render.ts')> | undefined;
+const loadEncoder = () => (encoder ??= import('./escpos-render.ts'));
 
 const notStarted = (): PrintOutcome & PrinterStatus => ({ ok: false, reason: 'offline', detail: 'not started' });
 
@@ -110,6 +115,7 @@ export class EscposPrinter implements Printer {
 
   async #print(doc: PrintDocument): Promise<PrintOutcome> {
     if (!this.#started) return notStarted();
+    const { renderEscpos } = await loadEncoder();
     let bytes: Buffer;
     try {
       bytes = renderEscpos(doc, { columns: this.columns, codePage: this.#codePage });
@@ -135,7 +141,7 @@ export class EscposPrinter implements Printer {
         // it has printed what it holds: this catches a printer that is gone or
         // stopped, not a paper end on the very last lines.
         const after = await this.#check(this.#sendTimeoutMs);
-        if (after) return { ...after, detail: `after sending the receipt: ${after.detail ?? after.reason}` };
+        if (after) return { ...after, sent: true, detail: `after sending the receipt: ${after.detail ?? after.reason}` };
       }
       return { ok: true };
     } finally {

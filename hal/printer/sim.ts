@@ -3,7 +3,9 @@
 // that the simulator's receipts can be read afterwards, and can be put into
 // any of the problems a real printer has (paper out, cover open, offline).
 // A print during a problem keeps nothing, as a real failed print leaves no
-// receipt, and before start() the printer is `offline`.
+// receipt, and before start() the printer is `offline`. A change made through
+// the back door is told to onStatus() listeners at once, as a printer with
+// automatic status back (ESC/POS GS a) tells its host unasked.
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../src/runtime/log.ts';
@@ -39,6 +41,7 @@ export class SimPrinter implements Printer {
   readonly #outputDir: string | undefined;
   readonly #logger: Logger | undefined;
   readonly #listeners = new Set<(printed: PrintedDocument) => void>();
+  readonly #statusListeners = new Set<(status: PrinterStatus) => void>();
   #printed: PrintedDocument[] = [];
   #problem: PrinterProblem | null = null;
   #paperLow = false;
@@ -98,6 +101,12 @@ export class SimPrinter implements Printer {
     return { ok: true };
   }
 
+  /** Calls `listener` when the printer's state changes through the back door (setProblem, setPaperLow). */
+  onStatus(listener: (status: PrinterStatus) => void): () => void {
+    this.#statusListeners.add(listener);
+    return () => this.#statusListeners.delete(listener);
+  }
+
   /** Calls `listener` after each successful print (the simulator window shows receipts this way). */
   onPrinted(listener: (printed: PrintedDocument) => void): () => void {
     this.#listeners.add(listener);
@@ -118,12 +127,28 @@ export class SimPrinter implements Printer {
 
   /** Puts the printer into `problem` (prints then fail with it), or back to normal with null. */
   setProblem(problem: PrinterProblem | null): void {
+    if (this.#problem === problem) return;
     this.#problem = problem;
+    void this.#tell();
   }
 
   /** Paper near end: still prints, status() says `paperLow`. */
   setPaperLow(low: boolean): void {
+    if (this.#paperLow === low) return;
     this.#paperLow = low;
+    void this.#tell();
+  }
+
+  async #tell(): Promise<void> {
+    if (!this.#started) return; // a printer that is not running tells nobody anything
+    const status = await this.status();
+    for (const listener of [...this.#statusListeners]) {
+      try {
+        listener(status);
+      } catch (error) {
+        this.#logger?.error({ err: error }, 'onStatus listener failed');
+      }
+    }
   }
 
   /** Forgets printed documents (files already written stay). */

@@ -1,7 +1,7 @@
 // A printer on a serial line (RS-232, or USB presenting a serial port:
 // /dev/ttyUSB0, /dev/ttyACM0). The port is ours alone, so it stays open
 // between jobs and is opened again after an unplug or a failed job.
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
 import { StreamSession, TransportTimeout, within, type PrinterTransport } from './transport.ts';
 
 export interface SerialTransportOptions {
@@ -75,6 +75,9 @@ export class SerialTransport implements PrinterTransport {
     if (this.#session?.alive) return this.#session;
     if (this.#session) await this.#drop({ discard: true });
     const { path, baudRate, rtscts = false } = this.#options;
+    // The native addon is loaded by the first job: a board whose printer is on
+    // TCP, or whose receipts wait, does not pay for it at start-up.
+    const { SerialPort } = await import('serialport');
     const port = new SerialPort({ path, baudRate, rtscts, autoOpen: false });
     // Until the session listens, an error must not be unhandled.
     port.on('error', () => undefined);

@@ -9,7 +9,10 @@ export type DocLine =
   | { kind: 'pair'; left: string; right: string; bold?: boolean }
   | { kind: 'rule' }
   | { kind: 'feed'; lines: number }
-  /** QR code of a number (order or refund number): bare digits, so that it can be scanned back. */
+  /**
+   * QR code of a number, bare so that it can be scanned back: an order number
+   * (digits) or a refund number (the transaction id as it is).
+   */
   | { kind: 'qr'; data: string }
   | { kind: 'barcode'; data: string };
 
@@ -27,7 +30,19 @@ export type PrinterStatus =
   | { ok: true; paperLow?: boolean }
   | { ok: false; reason: PrinterProblem | 'unsupported'; detail?: string };
 
-export type PrintOutcome = { ok: true } | { ok: false; reason: PrinterProblem; detail?: string };
+export type PrintOutcome =
+  | { ok: true }
+  | {
+      ok: false;
+      reason: PrinterProblem;
+      detail?: string;
+      /**
+       * The document went out before the failure was seen (the printer stopped
+       * or ran out of paper while it had it): some or all of it may be on paper,
+       * so a later print of it is a copy.
+       */
+      sent?: boolean;
+    };
 
 export interface Printer {
   /** Receipt width in characters (32 on 58 mm paper, 48 on 80 mm). */
@@ -39,6 +54,12 @@ export interface Printer {
   print(doc: PrintDocument): Promise<PrintOutcome>;
   /** Asks the device for its state; `unsupported` when the device cannot tell. */
   status(): Promise<PrinterStatus>;
+  /**
+   * Optional: calls `listener` whenever what the printer reports changes (learnt
+   * from a job, from status(), or told by the device itself). Callers that need
+   * to know the state without it ask status(). Returns the unsubscribe function.
+   */
+  onStatus?(listener: (status: PrinterStatus) => void): () => void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }

@@ -96,7 +96,10 @@ function lineSuite(name: string, make: () => Promise<Bench>) {
       assert.ok(doc!.lines.some((l) => l.text === `Amount${' '.repeat(21)}12.34` && l.bold));
       assert.ok(doc!.lines.some((l) => l.text === `Order${' '.repeat(11)}${ORDER}`));
       assert.ok(text.includes('3f2b8c1e-7d4a-4e91-') && text.includes('9b0c-5a6d7e8f9012'), 'the refund number, broken where a reader expects');
-      assert.equal(doc!.qr, [ORDER]);
+      // Both numbers as codes, each under its label: the order's (to start a refund by a scan), the refund's.
+      assert.equal(doc!.qr, [ORDER, REFUND_NO]);
+      const labels = doc!.items.flatMap((item, i) => (item.kind === 'qr' ? [doc!.items[i - 1]] : []));
+      assert.equal(labels.map((l) => l?.kind === 'line' && l.text), ['Order', 'Refund no.']);
       assert.is(doc!.cuts, 1);
       // Asked before and after the job.
       assert.ok(fake.queries >= 4, `${fake.queries} status requests`);
@@ -114,7 +117,8 @@ function lineSuite(name: string, make: () => Promise<Bench>) {
       assert.ok(doc!.lines.some((l) => l.text.startsWith('金额') && l.text.endsWith('¥12.34') && l.bold));
       assert.ok(doc!.lines.some((l) => l.text.startsWith('订单号') && l.text.endsWith(ORDER)));
       assert.ok(doc!.lines.filter((l) => /[^\x00-\x7f]/.test(l.text)).every((l) => l.segments.every((s) => s.chinese)));
-      assert.equal(doc!.qr, [ORDER]);
+      assert.equal(doc!.qr, [ORDER, REFUND_NO]);
+      assert.ok(doc!.lines.some((l) => l.text === '退款单号' && l.align === 'center'), 'the refund code’s label, in Chinese');
       assert.is(doc!.cuts, 1);
     }),
   );

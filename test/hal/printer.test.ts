@@ -59,6 +59,21 @@ test('paper low still prints and shows in status', async () => {
   assert.equal(await printer.print(sampleReceipt()), { ok: true });
 });
 
+test('paper out, cover open, offline through the back door: onStatus hears each change once, and the recovery', async () => {
+  const printer = await started();
+  const heard: unknown[] = [];
+  printer.onStatus((s) => heard.push(s));
+  for (const problem of ['paper_out', 'paper_out', 'cover_open', 'offline', null] as const) printer.setProblem(problem);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(heard, [
+    { ok: false, reason: 'paper_out' },
+    { ok: false, reason: 'cover_open' },
+    { ok: false, reason: 'offline' },
+    { ok: true },
+  ]);
+  assert.equal(await printer.status(), { ok: true });
+});
+
 test('onPrinted listeners see each successful print, not failed ones', async () => {
   const printer = await started();
   const seen: PrintedDocument[] = [];
