@@ -30,7 +30,9 @@ export function parseConfig(file: Json, baseDir: string): ConfigOutcome {
   const migrated = migrateConfig(file);
   if (!migrated.ok) return { ok: false, errors: [migrated.error] };
   const merged = mergeConfig(defaultConfig(), migrated.file);
-  const parsed = configSchema.safeParse(merged);
+  // Parsed once per start: zod's compiled fast path for objects would cost
+  // more to make than it saves here (tens of ms on a small board).
+  const parsed = configSchema.safeParse(merged, { jitless: true });
   if (!parsed.success) return { ok: false, errors: describeIssues(parsed.error) };
   return { ok: true, config: resolvePaths(parsed.data, baseDir) };
 }

@@ -11,6 +11,9 @@ export const home: ScreenDef<'home'> = {
     switch (event.key) {
       case 'CLEAR':
         return ctx.notices.length ? { screen: { id: 'home' }, effects: [{ type: 'dismissNotices' }] } : null;
+      case 'OK':
+        // Receipts the printer could not print wait for this (the notice says so); with none kept it does nothing.
+        return ctx.notices.length ? { screen: { id: 'home' }, effects: [{ type: 'printKept' }] } : null;
       case '1':
         if (!ctx.online) return { screen: message(w.paymentNeedsNetwork, { title: w.sale }), effects: [{ type: 'signal', signal: 'error' }] };
         return { screen: { id: 'sale.amount', cents: 0 } };
@@ -22,7 +25,7 @@ export const home: ScreenDef<'home'> = {
         return { screen: { id: 'settle.menu' } };
       case '9':
         if (!ctx.pins.technician) return { screen: message(w.noTechPin, { title: w.technician }) };
-        return { screen: message(w.notAvailable, { title: w.technician, tone: 'info' }) };
+        return { screen: { id: 'selftest.pin', digits: '', checking: false } };
       default:
         return null;
     }

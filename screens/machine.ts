@@ -26,6 +26,13 @@ import { txnsDetail } from './txns/detail.ts';
 import { settleMenu, settleQueued } from './settle/menu.ts';
 import { settleWorking } from './settle/working.ts';
 import { settleResult } from './settle/result.ts';
+import { selftestPin } from './selftest/pin.ts';
+import { selftestMenu } from './selftest/menu.ts';
+import { selftestDisplay } from './selftest/display.ts';
+import { selftestKeypad } from './selftest/keypad.ts';
+import { selftestScanner } from './selftest/scanner.ts';
+import { selftestRunning } from './selftest/running.ts';
+import { selftestResult } from './selftest/result.ts';
 
 const screens: { [I in ScreenId]: ScreenDef<I> } = {
   home,
@@ -50,6 +57,13 @@ const screens: { [I in ScreenId]: ScreenDef<I> } = {
   'settle.queued': settleQueued,
   'settle.working': settleWorking,
   'settle.result': settleResult,
+  'selftest.pin': selftestPin,
+  'selftest.menu': selftestMenu,
+  'selftest.display': selftestDisplay,
+  'selftest.keypad': selftestKeypad,
+  'selftest.scanner': selftestScanner,
+  'selftest.running': selftestRunning,
+  'selftest.result': selftestResult,
 };
 
 export interface Machine {
@@ -104,7 +118,9 @@ function updateCtx(ctx: Ctx, event: Event): Ctx {
     case 'notices':
       return { ...ctx, notices: event.notices };
     case 'pin':
-      return event.outcome.result === 'locked' ? { ...ctx, refundLockedUntil: event.outcome.lockedUntil } : ctx;
+      return event.outcome.result === 'locked' && event.role !== 'technician' ? { ...ctx, refundLockedUntil: event.outcome.lockedUntil } : ctx;
+    case 'config':
+      return { ...ctx, ...event.settings };
     default:
       return ctx;
   }

@@ -5,6 +5,8 @@ import type { Channel, Order, TxnRecord } from '../src/domain/types.ts';
 import type { SettlementReport } from '../src/domain/settlement.ts';
 import type { Pending } from '../src/domain/refund-rules.ts';
 import type { OrderRefusal } from '../src/domain/refund-rules.ts';
+import type { InteractiveTest, SelfTestReport, SelfTestResult } from '../src/domain/selftest.ts';
+import type { Key } from '../hal/keypad/types.ts';
 
 export interface RefundFlow {
   order: Order;
@@ -12,6 +14,22 @@ export interface RefundFlow {
   pending: Pending;
   /** Where the order came from: a refund from the transaction list goes back there. */
   from: 'home' | 'txns';
+}
+
+/** A self-test at the terminal: the interactive tests still to do, then (optionally) the automatic ones. */
+export interface SelfTestFlow {
+  todo: InteractiveTest[];
+  automatic: boolean;
+  done: SelfTestResult[];
+}
+
+/** What the scanner test read, as shown (a payment code masked). */
+export interface TestRead {
+  text: string;
+  /** The network's name, `order number`, or `not a payment code`. */
+  network: string;
+  /** The same in English, for the report ops read. */
+  report: string;
 }
 
 export interface ScannedCode {
@@ -44,7 +62,16 @@ export type Screen =
   /** Transactions are still queued: submit them first, or close anyway. */
   | { id: 'settle.queued'; queued: number }
   | { id: 'settle.working'; kind: 'X' | 'Z' | 'sync' }
-  | { id: 'settle.result'; report: SettlementReport };
+  | { id: 'settle.result'; report: SettlementReport }
+  | { id: 'selftest.pin'; digits: string; checking: boolean; error?: string }
+  | { id: 'selftest.menu' }
+  /** Each interactive test: `startedAt` times it, `deadline` fails it when nobody answers. */
+  | { id: 'selftest.display'; flow: SelfTestFlow; startedAt: number; deadline: number }
+  | { id: 'selftest.keypad'; flow: SelfTestFlow; startedAt: number; deadline: number; missing: Key[] }
+  | { id: 'selftest.scanner'; flow: SelfTestFlow; startedAt: number; deadline: number; read?: TestRead }
+  | { id: 'selftest.running'; flow: SelfTestFlow }
+  /** `page` 0: the summary; n: the n-th test's detail. */
+  | { id: 'selftest.result'; report: SelfTestReport; page: number };
 
 export type ScreenId = Screen['id'];
 export type ScreenOf<I extends ScreenId> = Extract<Screen, { id: I }>;

@@ -10,6 +10,7 @@ import type { PaycodeRule } from '../src/domain/paycode.ts';
 import type { Pending, RefundLimits } from '../src/domain/refund-rules.ts';
 import type { Channel, Order, TxnRecord, TxnType } from '../src/domain/types.ts';
 import type { SettlementReport } from '../src/domain/settlement.ts';
+import type { SelfTestReport, SelfTestResult } from '../src/domain/selftest.ts';
 
 /** Facts the runtime keeps the machine informed of. */
 export interface Ctx {
@@ -19,6 +20,8 @@ export interface Ctx {
   timezone: string;
   merchantName: string;
   display: { rows: number; cols: number };
+  /** Keys this terminal's keypad has (the keypad self-test asks for each); absent: all of them. */
+  keypadKeys?: Key[];
   online: boolean;
   /** Transactions in the outbox (recorded, not yet settled with the host). */
   queued: number;
@@ -55,6 +58,9 @@ export type Refusal =
   /** Free space is low: offline refunds are the first thing refused. */
   | { reason: 'storage_low' };
 
+/** The part of Ctx that comes from settings a pushed config may change live. */
+export type ConfigSettings = Pick<Ctx, 'locale' | 'currency' | 'merchantName' | 'pins' | 'idleTimeoutMs' | 'scanTimeoutMs' | 'receipt' | 'paycodes' | 'limits'>;
+
 /** Everything carries `at` (epoch ms from the injected clock): the machine's only time source. */
 export type Event =
   | { type: 'key'; key: Key; at: number }
@@ -65,7 +71,10 @@ export type Event =
   | { type: 'lock'; until?: number; at: number }
   | { type: 'notices'; notices: string[]; at: number }
   | { type: 'order'; orderId: string; lookup: OrderLookup; at: number }
-  | { type: 'pin'; outcome: PinOutcome; at: number }
+  /** `role`: whose PIN was checked (a technician lockout does not lock refunds). */
+  | { type: 'pin'; outcome: PinOutcome; role?: 'supervisor' | 'technician'; at: number }
+  /** The automatic self-test tests are done: the whole report (already handed to ops). */
+  | { type: 'selfTestReport'; report: SelfTestReport; at: number }
   /** A transaction this machine asked for was recorded, or changed state (always already on disk). */
   | { type: 'txn'; record: TxnRecord; notified?: string; at: number }
   | { type: 'refused'; refusal: Refusal; at: number }
@@ -74,7 +83,9 @@ export type Event =
   | { type: 'report'; report: SettlementReport; at: number }
   | { type: 'report_failed'; reason: 'needs_network' | 'storage'; at: number }
   /** The queue was submitted on request; what is still in it. */
-  | { type: 'synced'; queued: number; at: number };
+  | { type: 'synced'; queued: number; at: number }
+  /** Ops pushed a config and it was applied (never sent while a transaction is in progress). */
+  | { type: 'config'; settings: ConfigSettings; at: number };
 
 export interface SubmitDraft {
   type: TxnType;
@@ -91,12 +102,16 @@ export interface SubmitDraft {
 export type Effect =
   | { type: 'lookupOrder'; orderId: string }
   | { type: 'verifyPin'; role: 'supervisor' | 'technician'; pin: string }
+  /** The automatic self-test tests after the interactive results in `done` (`automatic: false`: none, just the report). */
+  | { type: 'selfTest'; done: SelfTestResult[]; automatic: boolean }
   | { type: 'submit'; draft: SubmitDraft }
   | { type: 'print'; doc: PrintDocument }
   | { type: 'signal'; signal: Signal }
   | { type: 'loadTxns'; limit: number }
   /** The merchant has read the home screen's notices. */
   | { type: 'dismissNotices' }
+  /** Print the receipts kept because the printer could not print them (OK on home). */
+  | { type: 'printKept' }
   | { type: 'settle'; kind: 'X' | 'Z' }
   /** Submit the queue now (before a Z report). */
   | { type: 'sync' };

@@ -14,6 +14,7 @@ const USAGE = `usage:
   scanpos host --mqtt URL [--orders FILE] [--data DIR] [--shared] [--prefix pos]
                                    the reference acquirer host (demo orders unless --orders)
   scanpos hash-pin PIN             print the hash to put in security.supervisorPinHash / technicianPinHash
+  scanpos ops COMMAND ...          ops tools: keygen, status, push-config, cmd (scanpos ops help)
   scanpos help                     this text`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -25,6 +26,9 @@ export async function main(argv: string[]): Promise<number> {
       return hashPinCommand(rest);
     case 'host':
       return hostCommand(rest);
+    case 'ops':
+      // Loaded only when asked for: a terminal's start-up never pays for it.
+      return (await import('../scripts/ops/main.ts')).opsMain(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -146,6 +150,8 @@ async function run(args: string[]): Promise<number> {
   };
   try {
     running = await startTerminal({ config: loaded.config, onInterrupt: () => shutdown(0) });
+    // Under systemd (Type=notify): ready now that the home screen is drawn, then the watchdog.
+    running = (await import('./runtime/service-notify.ts')).underSystemd(running, { status: `terminal ${loaded.config.terminal.id} running` });
     if (control) controlled = control.startControl({ terminalId: loaded.config.terminal.id, channel: control.processChannel(), onStop: () => shutdown(0) });
   } catch (err) {
     process.stderr.write(`scanpos run: cannot start: ${(err as Error).message}\n`);
@@ -153,7 +159,11 @@ async function run(args: string[]): Promise<number> {
   }
   process.once('SIGTERM', () => shutdown(0));
   process.once('SIGINT', () => shutdown(0));
-  return exited;
+  // A terminal runs until it is stopped, even with nothing holding the event
+  // loop (every device simulated): an exit by itself would look like success
+  // to a service manager that restarts only on failure.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  return exited.finally(() => clearInterval(keepAlive));
 }
 
 // Run when this file is the program (`node dist/scanpos.mjs`, `tsx src/cli.ts`),

@@ -7,12 +7,14 @@
 // - retained `online` status at connect, `lost` as the last will, `offline`
 //   on a clean shutdown;
 // - RPC: requests on rpc/req with a correlation id, answers matched on rpc/res,
-//   a time-out turns silence into `unreachable`.
+//   a time-out turns silence into `unreachable`;
+// - reconfigure(): a pushed config moves it to other broker settings (the
+//   caller decides whether they work, and moves it back if not).
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { MqttClient, type IClientOptions } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import type { Logger } from '../../src/runtime/log.ts';
-import type { InTopic, Link, LinkStatus, OutTopic, RpcMethod, RpcOutcome } from './types.ts';
+import type { BrokerSettings, InTopic, Link, LinkStatus, OutTopic, RpcMethod, RpcOutcome } from './types.ts';
 import { parseRpcResponse } from './rpc-response.ts';
 import { noDelayStream } from './mqtt-stream.ts';
 
@@ -42,11 +44,13 @@ export interface MqttLinkOptions {
 const IN_TOPICS: readonly InTopic[] = ['config/desired', 'cmd'];
 
 export class MqttLink implements Link {
-  readonly #o: MqttLinkOptions;
+  #o: MqttLinkOptions;
   readonly #base: string;
   readonly #statusListeners = new Set<(s: LinkStatus) => void>();
   readonly #messageListeners = new Set<(topic: InTopic, payload: Buffer) => void>();
   readonly #pending = new Map<string, (outcome: RpcOutcome) => void>();
+  /** Publishes waiting for their PUBACK: settled `false` when the connection is lost under them. */
+  readonly #publishing = new Set<(sent: boolean) => void>();
   #client: MqttClient | undefined;
   #connected = false;
   #stopping = false;
@@ -84,17 +88,39 @@ export class MqttLink implements Link {
       clean: true,
       keepalive: this.#o.keepaliveS ?? 30,
       reconnectPeriod: 0,
+      // mqtt-packet's default is a cache of all 65 536 two-byte numbers, made at
+      // the first packet: ~100 ms and ~15 MB resident on a board that sends a
+      // few messages a minute. Without it each number is a 2-byte buffer.
+      writeCache: false,
       connectTimeout: this.#o.connectTimeoutMs ?? 10_000,
       ...(this.#o.username ? { username: this.#o.username } : {}),
       ...(this.#o.password ? { password: this.#o.password } : {}),
       will: this.#will(),
     };
+    // mqtt.js (with its dependencies) is most of a megabyte of code: loaded here,
+    // once the home screen is drawn, rather than on the way to it.
+    const { MqttClient } = await import('./mqtt-client.ts');
+    if (this.#stopping) return;
     const client = new MqttClient(streamBuilder, options);
     this.#client = client;
-    client.on('connect', () => void this.#onConnect());
-    client.on('close', () => this.#onClose());
+    // A client left behind by reconfigure() may still close late: only the current one counts.
+    const current = () => this.#client === client;
+    client.on('connect', () => void (current() && this.#onConnect()));
+    client.on('close', () => current() && this.#onClose());
     client.on('error', (err) => logger.warn({ err: err.message }, 'mqtt: connection error'));
-    client.on('message', (topic, payload) => this.#onMessage(topic, payload));
+    client.on('message', (topic, payload) => current() && this.#onMessage(topic, payload));
+  }
+
+  async reconfigure(settings: BrokerSettings): Promise<void> {
+    await this.stop();
+    const { url, username, password, ca, cert, key } = settings;
+    const rest = { ...this.#o };
+    for (const k of ['username', 'password', 'ca', 'cert', 'key'] as const) delete rest[k];
+    this.#o = { ...rest, url, ...(username ? { username } : {}), ...(password ? { password } : {}), ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
+    this.#stopping = false;
+    this.#failures = 0;
+    this.#o.logger.info({ url }, 'mqtt: moving to new broker settings');
+    await this.start();
   }
 
   async stop(): Promise<void> {
@@ -116,6 +142,7 @@ export class MqttLink implements Link {
     this.#setConnected(false);
     for (const settle of this.#pending.values()) settle({ kind: 'unreachable', reason: 'offline' });
     this.#pending.clear();
+    for (const settle of [...this.#publishing]) settle(false);
   }
 
   request(method: RpcMethod, params: Record<string, unknown>, timeoutMs: number): Promise<RpcOutcome> {
@@ -143,13 +170,20 @@ export class MqttLink implements Link {
   async publish(topic: OutTopic, payload: Record<string, unknown>, options: { retain?: boolean } = {}): Promise<boolean> {
     const client = this.#client;
     if (!client || !this.#connected) return false;
-    try {
-      await client.publishAsync(`${this.#base}/${topic}`, JSON.stringify({ v: 1, ...payload }), { qos: 1, retain: options.retain ?? false });
-      return true;
-    } catch (err) {
-      this.#o.logger.warn({ topic, err: (err as Error).message }, 'mqtt: publish failed');
-      return false;
-    }
+    // A publish cut off by a lost connection could wait for its PUBACK for
+    // ever (mqtt.js keeps it for a reconnect that may never resend it), and
+    // with it whoever awaits it — a shutdown included. It settles `false` at
+    // the loss: the caller keeps what it must send again.
+    return new Promise<boolean>((resolve) => {
+      const settle = (sent: boolean) => {
+        if (this.#publishing.delete(settle)) resolve(sent);
+      };
+      this.#publishing.add(settle);
+      client.publish(`${this.#base}/${topic}`, JSON.stringify({ v: 1, ...payload }), { qos: 1, retain: options.retain ?? false }, (err) => {
+        if (err) this.#o.logger.warn({ topic, err: err.message }, 'mqtt: publish failed');
+        settle(!err);
+      });
+    });
   }
 
   async #onConnect(): Promise<void> {
@@ -174,6 +208,7 @@ export class MqttLink implements Link {
     this.#setConnected(false);
     for (const settle of this.#pending.values()) settle({ kind: 'unreachable', reason: 'offline' });
     this.#pending.clear();
+    for (const settle of [...this.#publishing]) settle(false);
     if (this.#stopping) return;
     const delay = this.#backoff();
     if (was) this.#o.logger.warn({ retryInMs: delay }, 'mqtt: connection lost');
@@ -197,11 +232,17 @@ export class MqttLink implements Link {
 
   #onMessage(topic: string, payload: Buffer): void {
     const { logger } = this.#o;
+    const suffix = topic.startsWith(this.#base + '/') ? topic.slice(this.#base.length + 1) : '';
+    // Ops messages go to their receiver whatever their size: it refuses one
+    // over 64 KiB itself and reports why (ops would otherwise hear nothing).
+    if ((IN_TOPICS as readonly string[]).includes(suffix)) {
+      for (const listener of this.#messageListeners) listener(suffix as InTopic, payload);
+      return;
+    }
     if (payload.length > MAX_PAYLOAD_BYTES) {
       logger.warn({ topic, bytes: payload.length }, 'mqtt: message over 64 KiB dropped');
       return;
     }
-    const suffix = topic.startsWith(this.#base + '/') ? topic.slice(this.#base.length + 1) : '';
     if (suffix === 'rpc/res') {
       const parsed = parseRpcResponse(payload);
       if (!parsed.ok) {
@@ -214,10 +255,6 @@ export class MqttLink implements Link {
         return;
       }
       settle(parsed.outcome);
-      return;
-    }
-    if ((IN_TOPICS as readonly string[]).includes(suffix)) {
-      for (const listener of this.#messageListeners) listener(suffix as InTopic, payload);
       return;
     }
     logger.debug({ topic }, 'mqtt: message on an unexpected topic ignored');

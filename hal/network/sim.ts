@@ -9,12 +9,14 @@
 //                     end in `timeout` after their full time-out;
 //   a slow host       an answer later than `timeoutMs` is ignored (`timeout`);
 //   a failing host    a handler that throws is, for the terminal, a host that
-//                     never answered: `timeout`, and the error is logged.
+//                     never answered: `timeout`, and the error is logged;
+//   unreachable(url)  broker settings that never connect: a reconfigure() to
+//                     that URL leaves the link down until the next one.
 // Requests and answers go through JSON, as on the wire, so a test's host
 // never shares objects with the terminal. Before start() and after stop()
 // the link is down.
 import type { Logger } from '../../src/runtime/log.ts';
-import type { InTopic, Link, LinkStatus, OutTopic, RpcMethod, RpcOutcome } from './types.ts';
+import type { BrokerSettings, InTopic, Link, LinkStatus, OutTopic, RpcMethod, RpcOutcome } from './types.ts';
 
 export interface SimRequest {
   terminalId: string;
@@ -71,6 +73,8 @@ export class SimLink implements Link {
   #inFlight = new Set<() => void>();
   #requests: SimRequest[] = [];
   #published: PublishedMessage[] = [];
+  #unreachableUrls = new Set<string>();
+  #settings: BrokerSettings[] = [];
 
   constructor(options: SimLinkOptions) {
     this.#terminalId = options.terminalId;
@@ -102,6 +106,15 @@ export class SimLink implements Link {
     if (!this.#started) return;
     if (this.#connected()) await this.publish('status', { v: 1, state: 'offline', at: new Date().toISOString() }, { retain: true });
     this.#change(() => (this.#started = false));
+  }
+
+  /** The connection drops and comes back with the new settings, unless their URL was made unreachable. */
+  async reconfigure(settings: BrokerSettings): Promise<void> {
+    this.#settings.push({ ...settings });
+    this.#change(() => (this.#brokerUp = false));
+    if (this.#unreachableUrls.has(settings.url)) return;
+    // As a real reconnect: later than the call, never within it.
+    setTimeout(() => this.#change(() => (this.#brokerUp = true)), 0);
   }
 
   async publish(topic: OutTopic, payload: Record<string, unknown>, options: { retain?: boolean } = {}): Promise<boolean> {
@@ -179,6 +192,16 @@ export class SimLink implements Link {
   /** Attaches (or, with undefined, detaches) the far end. */
   setHost(host: SimHost | undefined): void {
     this.#host = host;
+  }
+
+  /** A broker URL that cannot be reached: reconfigure() to it leaves the link down. */
+  unreachable(url: string): void {
+    this.#unreachableUrls.add(url);
+  }
+
+  /** Every broker setting given to reconfigure(), in order. */
+  reconfigurations(): readonly BrokerSettings[] {
+    return [...this.#settings];
   }
 
   /** Every request the host actually received, in order. */

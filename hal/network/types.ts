@@ -29,6 +29,17 @@ export type OutTopic = 'status' | 'events' | 'config/reported' | 'cmd/res' | 'se
 /** Topics below `pos/{tid}/` the terminal listens to (besides rpc/res). */
 export type InTopic = 'config/desired' | 'cmd';
 
+/** The broker settings a pushed config may change (`mqtt.*` of the config). */
+export interface BrokerSettings {
+  url: string;
+  username?: string;
+  password?: string;
+  /** PEM files for TLS. */
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+
 export interface Link {
   status(): LinkStatus;
   onStatus(listener: (status: LinkStatus) => void): () => void;
@@ -39,6 +50,13 @@ export interface Link {
   /** Raw payloads arriving on `pos/{tid}/{topic}` (validated by the receiver). */
   onMessage(listener: (topic: InTopic, payload: Buffer) => void): () => void;
   start(): Promise<void>;
+  /**
+   * Optional: leaves the current broker (a clean disconnect, `offline` status
+   * where it can) and connects with `settings`, retrying with the usual
+   * backoff. Resolves once the new connection is under way, not when it is
+   * up: the caller watches onStatus and decides how long to wait.
+   */
+  reconfigure?(settings: BrokerSettings): Promise<void>;
   /** Clean shutdown: publishes `offline` status where the transport can. */
   stop(): Promise<void>;
 }

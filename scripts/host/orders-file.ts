@@ -5,7 +5,7 @@
 // a host half-seeded from a file with typos would answer ORDER_NOT_FOUND for
 // orders its operator believes are there.
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeZodError, orderSchema } from '../../src/domain/wire.ts';
 import { behaviourSchema, type HostOrder } from './store.ts';
 

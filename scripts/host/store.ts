@@ -7,7 +7,7 @@
 // The whole state is one file rewritten on each change: this host serves
 // demos and tests, not a year of a busy acquirer's traffic.
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Channel, Order, Txn, TxnResult } from '../../src/domain/types.ts';
 import { DurableJsonFile, ensureDir, type Recovery } from '../../src/ledger/durable-file.ts';
 import type { Logger } from '../../src/runtime/log.ts';

@@ -2,20 +2,22 @@
 // broker in this process, the reference host on it with the demo orders, and
 // a terminal whose display and keypad are this window. F1 scans, F2 pulls the
 // network cable between the terminal and the broker.
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load.ts';
 import { TtyDisplay } from '../../hal/display/tty.ts';
 import { wrapCells } from '../../hal/display/width.ts';
 import { SimPrinter } from '../../hal/printer/sim.ts';
-import { sims } from '../../hal/sims.ts';
+import { sims, unregisterSims } from '../../hal/sims.ts';
 import { createLogger } from '../../src/runtime/log.ts';
-import { startTerminal } from '../../src/runtime/main.ts';
+import { startTerminal, type Running } from '../../src/runtime/main.ts';
 import { demoOrders } from '../host/demo-orders.ts';
 import { startHost } from '../host/start.ts';
 import { startBroker } from './broker.ts';
 import { startCable } from './cable.ts';
-import { banner, demoLines } from './panel.ts';
+import { demoOpsKey } from './ops-key.ts';
+import { banner, demoLines, opsCommands, type OpsDemo } from './panel.ts';
 
 const CONFIG = new URL('../../config/simulator.json', import.meta.url).pathname;
 
@@ -34,13 +36,29 @@ async function main(): Promise<number> {
   const broker = await startBroker();
   const cable = await startCable({ host: '127.0.0.1', port: broker.port });
   const base = loaded.config;
+  const dataDir = base.storage.dir;
+  // The demo ops key, trusted by this terminal only (provisioned in the
+  // config it runs with, never in a file a board could copy).
+  const opsKey = demoOpsKey(dataDir);
   const config = {
     ...base,
     terminal: { ...base.terminal, ...(locale ? { locale: locale as 'en' | 'zh-CN' } : {}) },
     network: { ...base.network, driver: 'mqtt' as const },
     mqtt: { ...base.mqtt, url: cable.url },
+    security: {
+      ...base.security,
+      opsPublicKeys: [...base.security.opsPublicKeys.filter((k) => k.keyId !== opsKey.keyId), { keyId: opsKey.keyId, publicKey: opsKey.publicKey }],
+    },
   };
-  const dataDir = config.storage.dir;
+  // ops talk to the broker itself, not through the cable F2 pulls.
+  const ops: OpsDemo = {
+    brokerUrl: broker.url,
+    terminalId: config.terminal.id,
+    keyFile: asTyped(opsKey.privateKeyFile),
+    commandsFile: asTyped(join(dataDir, 'ops', 'try.txt')),
+  };
+  mkdirSync(join(dataDir, 'ops'), { recursive: true });
+  writeFileSync(join(dataDir, 'ops', 'try.txt'), opsCommands(ops).join('\n') + '\n');
   const hostLogger = createLogger({ level: 'info', file: join(dataDir, 'logs', 'host.log'), name: 'host' });
   const orders = demoOrders({ now: new Date() });
   const notices: string[] = [];
@@ -54,37 +72,64 @@ async function main(): Promise<number> {
       showBelow();
     },
   });
-  process.stdout.write(banner(orders, dataDir) + '\n');
+  process.stdout.write(banner(orders, dataDir, ops) + '\n');
 
   let lastReceipt: string[] = [];
   let display: TtyDisplay | undefined;
   const showBelow = () => {
     display?.setAside('below', lastReceipt.length ? ['Last receipt:', ...lastReceipt] : []);
-    display?.setAside('right', [...demoLines(orders), ...(notices.length ? ['', 'Host notifications:', ...notices.flatMap((n) => wrapCells(n, 44))] : [])]);
+    display?.setAside('right', [...demoLines(orders, ops), ...(notices.length ? ['', 'Host notifications:', ...notices.flatMap((n) => wrapCells(n, 44))] : [])]);
   };
 
   let resolveExit!: (code: number) => void;
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
-  const running = await startTerminal({ config, networkSwitch: cable, onInterrupt: () => resolveExit(0) });
-  const devices = sims(config.terminal.id);
-  if (devices.printer instanceof SimPrinter) {
-    devices.printer.onPrinted((p) => {
-      lastReceipt = p.text.split('\n');
-      showBelow();
+  let running: Running;
+  let restarting = Promise.resolve();
+  const boot = async () => {
+    running = await startTerminal({ config, networkSwitch: cable, onInterrupt: () => resolveExit(0), onRestart: restart });
+    const devices = sims(config.terminal.id);
+    if (devices.printer instanceof SimPrinter) {
+      devices.printer.onPrinted((p) => {
+        lastReceipt = p.text.split('\n');
+        showBelow();
+      });
+    }
+    // The display is this window: the demo data goes to its right.
+    display = findTtyDisplay(running);
+    showBelow();
+  };
+  // `scanpos ops cmd reboot` (or a setting read only at start): the terminal
+  // starts again inside this process, with the broker and host still up,
+  // where a board's service manager would start the process again.
+  function restart(): void {
+    restarting = restarting.then(async () => {
+      display = undefined;
+      await running.stop();
+      unregisterSims(config.terminal.id);
+      await boot();
+    });
+    restarting.catch((err: unknown) => {
+      process.stderr.write(`npm start: the terminal did not start again: ${(err as Error).message}\n`);
+      resolveExit(1);
     });
   }
-  // The display is this window: the demo data goes to its right.
-  display = findTtyDisplay(running);
-  showBelow();
+  await boot();
   process.once('SIGTERM', () => resolveExit(0));
   process.once('SIGINT', () => resolveExit(0));
   const code = await exited;
-  await running.stop();
+  await restarting.catch(() => undefined);
+  await running!.stop();
   await host.stop();
   await cable.stop();
   await broker.stop();
   process.stdout.write(`Simulator stopped. Data kept in ${dataDir} (delete it to start afresh).\n`);
   return code;
+}
+
+/** A path as the user would type it: relative to the folder `npm start` ran in, when it is inside. */
+function asTyped(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 function findTtyDisplay(running: Awaited<ReturnType<typeof startTerminal>>): TtyDisplay | undefined {

@@ -48,10 +48,25 @@ export function receipt(record: TxnRecord, ctx: ReceiptContext, options: { copy:
   if (record.state === 'processing') lines.push({ kind: 'text', text: t.receipt.toFollowNote });
   if (record.result?.hostRef) lines.push({ kind: 'pair', left: t.hostRef, right: record.result.hostRef });
   if (options.copy === 'merchant' && txn.type === 'refund') lines.push({ kind: 'feed', lines: 1 }, { kind: 'text', text: t.receipt.signature });
-  // The order number as a code, so a later refund can start with a scan.
-  lines.push({ kind: 'qr', data: txn.orderId });
+  // The order number as a code, so a later refund can start with a scan. A
+  // refund also carries its refund number as a code (what the customer or the
+  // acquirer quotes to trace it); with two codes on the paper each has its label.
+  if (txn.type === 'refund') {
+    lines.push({ kind: 'text', text: t.orderNumber, align: 'center' }, { kind: 'qr', data: txn.orderId });
+    lines.push({ kind: 'text', text: t.refundNo, align: 'center' }, { kind: 'qr', data: txn.id });
+  } else lines.push({ kind: 'qr', data: txn.orderId });
   for (const f of ctx.footer) lines.push({ kind: 'text', text: f, align: 'center' });
   return { title: txn.type === 'sale' ? 'sale' : 'refund', lines, cut: true };
+}
+
+/**
+ * `doc` marked REPRINT at the top (once), for a document some of which may
+ * already be on paper: a copy must never pass for an original.
+ */
+export function markedReprint(doc: PrintDocument, locale: Locale): PrintDocument {
+  const mark = `*** ${messages(locale).receipt.reprint} ***`;
+  if (doc.lines.some((l) => l.kind === 'text' && l.text === mark)) return doc;
+  return { ...doc, lines: [{ kind: 'text', text: mark, align: 'center', bold: true }, ...doc.lines] };
 }
 
 /** `APPROVED`, `DECLINED  AUTH_CODE_USED`, `QUEUED`, `RESULT TO FOLLOW`. */

@@ -16,6 +16,7 @@ import type { Devices } from './devices.ts';
 import { Terminal, statusInfo } from './terminal.ts';
 import { messages } from '../domain/i18n/index.ts';
 import { Alerts } from './alerts.ts';
+import { RESTART_EXIT_CODE, bootConfig, opsFor, type Ops, type OpsTuning } from '../ops/start.ts';
 
 export interface StartOptions {
   config: Config;
@@ -27,6 +28,14 @@ export interface StartOptions {
   onInterrupt?: () => void;
   /** What F2 unplugs in a terminal window (default: the simulated link, when there is one). */
   networkSwitch?: NetworkSwitch;
+  /**
+   * Ops asked for a restart (reboot command, settings read only at start).
+   * Default: stop cleanly and exit with RESTART_EXIT_CODE for the service
+   * manager to start the terminal again.
+   */
+  onRestart?: (reason: string) => void;
+  /** Ops time-outs (tests shorten them). */
+  ops?: OpsTuning;
 }
 
 export interface Running {
@@ -34,6 +43,7 @@ export interface Running {
   devices: Devices;
   ledger: Ledger;
   logger: Logger;
+  ops: Ops;
   stop(): Promise<void>;
 }
 
@@ -45,10 +55,14 @@ export function logFile(config: Config): string | undefined {
 }
 
 export async function startTerminal(options: StartOptions): Promise<Running> {
-  const { config } = options;
+  // The config pushed by ops and applied before is layered over the local file before anything reads it.
+  const booted = await bootConfig(options.config);
+  const { config, store: opsStore } = booted;
   const clock = options.clock ?? systemClock;
   const file = logFile(config);
   const logger = options.logger ?? createLogger({ level: config.log.level, ...(file ? { file } : {}) });
+  if (booted.problem) logger.warn(booted.problem);
+  const configVersion = () => opsStore.data.applied?.version ?? null;
   const { ledger, recovered } = await Ledger.open({ dir: config.storage.dir, timezone: config.terminal.timezone, now: () => new Date(clock.now()), log: logger });
   const notices = recovered.map((r) => messages(config.terminal.locale).storageRecovered(r.file));
   for (const r of recovered) logger.warn({ file: r.file, reason: r.reason }, 'storage recovered from the previous generation');
@@ -59,30 +73,43 @@ export async function startTerminal(options: StartOptions): Promise<Running> {
     const { inProcessHost } = await import('./sim-host.ts');
     simHost = await inProcessHost({ logger, now: () => new Date(clock.now()), dir: join(config.storage.dir, 'sim-host') });
   }
-  const devices = await createDevices(config, { logger, statusInfo: () => statusInfo(ledger), ...(simHost ? { simHost } : {}), ...(options.onInterrupt ? { onInterrupt: options.onInterrupt } : {}) });
+  const devices = await createDevices(config, { logger, statusInfo: () => statusInfo(ledger, configVersion()), ...(simHost ? { simHost } : {}), ...(options.onInterrupt ? { onInterrupt: options.onInterrupt } : {}) });
   const host = new HostClient({ link: devices.link, timeoutMs: () => config.network.rpcTimeoutMs, logger });
   const console = simConsole(config, devices, logger, options.networkSwitch);
   const alerts = await Alerts.open({ dir: config.storage.dir, log: logger });
-  const terminal = new Terminal({ config, devices, ledger, host, clock, logger, notices, recovered, alerts, ...(console ? { keyFilter: (k) => console.filter(k) } : {}) });
+  const terminal = new Terminal({ config, devices, ledger, host, clock, logger, notices, recovered, alerts, configVersion, ...(console ? { keyFilter: (k) => console.filter(k) } : {}) });
+  let running: Running | undefined;
+  const restart =
+    options.onRestart ??
+    ((reason: string) => {
+      logger.warn({ reason }, 'restarting');
+      void running?.stop().finally(() => process.exit(RESTART_EXIT_CODE));
+    });
+  const ops = await opsFor({ terminal, link: devices.link, ledger, local: options.config, live: config, store: opsStore, clock, logger, restart, ...options.ops });
+  ops.listen();
   await terminal.start();
+  ops.start();
   console?.start(devices.display instanceof TtyDisplay ? devices.display : undefined);
   logger.info({ terminal: config.terminal.id, outbox: ledger.outbox().length }, 'terminal started');
 
   let stopped = false;
-  return {
+  running = {
     terminal,
     devices,
     ledger,
     logger,
+    ops,
     async stop() {
       if (stopped) return;
       stopped = true;
+      ops.stop();
       await terminal.stop();
       await ledger.close();
       logger.info('terminal stopped');
       logger.flush?.();
     },
   };
+  return running;
 }
 
 /** F1/F2 of the simulator, when the keypad is this window and something is simulated. */

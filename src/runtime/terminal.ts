@@ -3,7 +3,7 @@
 // the running context; start() and stop() are its whole lifecycle.
 import type { Config } from '../../config/schema.ts';
 import type { Key } from '../../hal/keypad/types.ts';
-import { initialMachine, transition, view, type Machine } from '../../screens/machine.ts';
+import { initialMachine, isBusy, transition, view, type Machine } from '../../screens/machine.ts';
 import type { Ctx, Effect, Event, PinOutcome } from '../../screens/types.ts';
 import { receiptsFor } from '../../screens/receipts.ts';
 import { messages } from '../domain/i18n/index.ts';
@@ -21,6 +21,10 @@ import type { Clock } from './clock.ts';
 import type { Devices } from './devices.ts';
 import type { Logger } from './log.ts';
 import { PinGuard } from './pin-guard.ts';
+import { SelfTest } from '../ops/selftest/self-test.ts';
+import type { SelfTestReport } from '../domain/selftest.ts';
+import { keypadKeys } from '../ops/selftest/keypad-keys.ts';
+import { PrinterWatch } from './printer-watch.ts';
 
 export interface TerminalOptions {
   config: Config;
@@ -37,6 +41,8 @@ export interface TerminalOptions {
   recovered?: Array<{ file: string; reason: string }>;
   /** Keys the simulator console takes before the screens see them (F1 scan prompt, F2 network). */
   keyFilter?: (key: Key) => boolean;
+  /** The version of the config ops pushed and the terminal applied (status `configVersion`). */
+  configVersion?: () => number | null;
 }
 
 export function contextFrom(config: Config, online: boolean): Ctx {
@@ -47,6 +53,7 @@ export function contextFrom(config: Config, online: boolean): Ctx {
     timezone: config.terminal.timezone,
     merchantName: config.terminal.merchantName,
     display: { rows: config.display.rows, cols: config.display.cols },
+    keypadKeys: keypadKeys(config),
     online,
     queued: 0,
     pins: { supervisor: !!config.security.supervisorPinHash, technician: !!config.security.technicianPinHash },
@@ -68,6 +75,10 @@ export class Terminal {
   readonly clockCheck: ClockCheck;
   readonly settlement: Settlement;
   readonly housekeeping: Housekeeping;
+  /** The technician's self-test, ops' `selftest` command and the start-up check. */
+  readonly selfTest: SelfTest;
+  /** Printer problems on the home screen and to ops; receipts it could not print, kept. */
+  readonly printerWatch: PrinterWatch;
   /** Files restored from their previous generation at this start: told to ops once connected. */
   #recovered: Array<{ file: string; reason: string }>;
   #machine: Machine;
@@ -87,8 +98,13 @@ export class Terminal {
     this.pins = new PinGuard({
       ledger,
       hashes: () => ({ supervisor: config.security.supervisorPinHash, technician: config.security.technicianPinHash }),
-      maxTries: config.security.pinMaxTries,
-      lockoutMs: config.security.pinLockoutMs,
+      // Read at each check: a pushed config changes them live.
+      get maxTries() {
+        return config.security.pinMaxTries;
+      },
+      get lockoutMs() {
+        return config.security.pinLockoutMs;
+      },
       now: () => clock.now(),
       logger,
       onLockout: (role, until) =>
@@ -139,6 +155,16 @@ export class Terminal {
       onSkew: (skewMs) => void devices.link.publish('events', { type: 'clock_skew', at: new Date(clock.now()).toISOString(), skewMs }),
     });
     this.settlement = new Settlement({ config, ledger, host, link: devices.link, clock, logger });
+    this.printerWatch = new PrinterWatch({
+      printer: devices.printer,
+      link: devices.link,
+      clock,
+      logger,
+      dir: config.storage.dir,
+      locale: () => this.#machine.ctx.locale,
+      notice: (add, remove) => this.#notice(add, remove),
+    });
+    this.selfTest = new SelfTest({ config, devices, ledger, host, clock, logger, busy: () => isBusy(this.#machine), notice: (add, remove) => this.#notice(add, remove) });
     const ctx = contextFrom(config, host.online());
     this.#transient = [...(options.notices ?? [])];
     this.#machine = initialMachine({ ...ctx, notices: this.#noticeTexts(ctx.locale) }, clock.now());
@@ -159,7 +185,8 @@ export class Terminal {
     const { host } = this.#o;
     this.#stops.push(
       devices.keypad.onKey((key) => {
-        if (this.#stopping || this.#o.keyFilter?.(key)) return;
+        // The keypad self-test must see every key, the simulator's own F1/F2 too.
+        if (this.#stopping || (this.#machine.screen.id !== 'selftest.keypad' && this.#o.keyFilter?.(key))) return;
         this.post({ type: 'key', key, at: clock.now() });
       }),
       devices.scanner.onCode((code) => {
@@ -172,25 +199,36 @@ export class Terminal {
       }),
       host.onOnlineChange((online) => this.post({ type: 'link', online, at: clock.now() })),
       this.submitter.onQueueChange(() => {
-        this.post({ type: 'queue', queued: ledger.outbox().length, at: clock.now() });
+        this.post({ type: 'queue', queued: ledger.outboxSize(), at: clock.now() });
         // A list on screen shows states as they change (a result that followed).
         if (this.#machine.screen.id === 'txns.list') this.#run({ type: 'loadTxns', limit: 50 });
-        void devices.link.publish('status', { state: 'online', at: new Date(clock.now()).toISOString(), ...statusInfo(ledger) }, { retain: true });
+        void devices.link.publish('status', { state: 'online', at: new Date(clock.now()).toISOString(), ...statusInfo(ledger, this.#o.configVersion?.() ?? null) }, { retain: true });
       }),
       this.replayer.onSettled((settled) => this.#settledInBackground(settled)),
       devices.scanner.onStatus((s) => this.#scannerStatus(s.present)),
       clock.every(1000, () => this.post({ type: 'tick', at: clock.now() })),
     );
     this.post({ type: 'lock', until: this.pins.lockedUntil('supervisor'), at: clock.now() });
-    this.post({ type: 'queue', queued: ledger.outbox().length, at: clock.now() });
+    this.post({ type: 'queue', queued: ledger.outboxSize(), at: clock.now() });
     if (!devices.scanner.status().present) this.#scannerStatus(false);
     await devices.link.start();
     this.post({ type: 'link', online: host.online(), at: clock.now() });
     if (devices.link.status().connected) void this.clockCheck.check();
     this.replayer.start();
     await this.housekeeping.start();
+    await this.printerWatch.start();
     if (devices.link.status().connected) void this.#reportRecovered();
     this.#render();
+    this.#track(this.runSelfTest('boot').then(() => undefined));
+  }
+
+  /**
+   * The self-test without a technician (ops' `selftest` command, or the
+   * start-up check): interactive tests are skipped, a transaction on screen is
+   * left alone; the report is published retained on `selftest`.
+   */
+  runSelfTest(trigger: 'remote' | 'boot'): Promise<SelfTestReport> {
+    return this.selfTest.run(trigger);
   }
 
   /** `storage_recovered` for each file restored at boot, once the broker can hear it. */
@@ -232,7 +270,7 @@ export class Terminal {
   async #dismissFirst(): Promise<void> {
     const [alert] = this.#o.alerts.list();
     if (alert) await this.#o.alerts.remove(alert.id);
-    else this.#transient.shift();
+    else if (!(await this.printerWatch.dismiss(this.#transient[0]))) this.#transient.shift();
     this.#publishNotices();
   }
 
@@ -245,6 +283,8 @@ export class Terminal {
     this.#stopping = true;
     this.replayer.stop();
     this.housekeeping.stop();
+    this.selfTest.stop();
+    this.printerWatch.stop();
     await this.settled();
     this.#running = false;
     for (const stop of this.#stops.splice(0)) stop();
@@ -355,7 +395,7 @@ export class Terminal {
           logger.error({ err }, 'PIN check failed');
           return { result: 'error' };
         });
-        return { type: 'pin', outcome, at: at() };
+        return { type: 'pin', outcome, role: effect.role, at: at() };
       }
       case 'submit': {
         let outcome;
@@ -369,11 +409,15 @@ export class Terminal {
         if (outcome.kind === 'refused') return { type: 'refused', refusal: outcome.refusal, at: at() };
         return { type: 'txn', record: outcome.record, ...(outcome.notified ? { notified: outcome.notified } : {}), at: at() };
       }
-      case 'print': {
-        const printed = await devices.printer.print(effect.doc);
-        if (!printed.ok) logger.warn({ reason: printed.reason, doc: effect.doc.title }, 'receipt not printed');
+      case 'print':
+        // Never holds up what asked for it: a receipt that fails is kept, and the home screen says so.
+        await this.printerWatch.print(effect.doc);
         return;
-      }
+      case 'printKept':
+        await this.printerWatch.printKept();
+        return;
+      case 'selfTest':
+        return { type: 'selfTestReport', report: await this.selfTest.local(effect.done, effect.automatic), at: at() };
       case 'loadTxns':
         return { type: 'txns', records: await ledger.recent(effect.limit), at: at() };
       case 'settle': {
@@ -391,11 +435,11 @@ export class Terminal {
 export const APP_VERSION = 'scanpos/0.1.0';
 
 /** What `status` messages carry besides the state (PROTOCOL.md). */
-export function statusInfo(ledger: Ledger): Record<string, unknown> {
-  const outbox = ledger.outbox();
+export function statusInfo(ledger: Ledger, configVersion: number | null = null): { app: string; configVersion: number | null; queue: { pending: number; oldestAt: string | null } } {
+  const oldest = ledger.oldestPending();
   return {
     app: APP_VERSION,
-    configVersion: null,
-    queue: { pending: outbox.length, oldestAt: outbox[0]?.txn.createdAt ?? null },
+    configVersion,
+    queue: { pending: ledger.outboxSize(), oldestAt: oldest?.txn.createdAt ?? null },
   };
 }

@@ -8,7 +8,7 @@ import type { Config } from '../../config/schema.ts';
 import { sims, unregisterSims } from '../../hal/sims.ts';
 import { hashPin } from '../../src/domain/pin.ts';
 import { silentLogger } from '../../src/runtime/log.ts';
-import { startTerminal, type Running } from '../../src/runtime/main.ts';
+import { startTerminal, type Running, type StartOptions } from '../../src/runtime/main.ts';
 import type { SimHost } from '../../hal/network/sim.ts';
 import { frameText } from '../../hal/display/sim.ts';
 
@@ -40,8 +40,9 @@ export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'scanpos-test-')
 export class TestTerminal {
   private constructor(readonly running: Running, readonly config: Config) {}
 
-  static async start(config: Config, simHost?: SimHost): Promise<TestTerminal> {
-    const running = await startTerminal({ config, logger: silentLogger(), ...(simHost ? { simHost } : {}) });
+  /** `extra`: further start options (an `onRestart` to observe restarts, shorter ops time-outs). */
+  static async start(config: Config, simHost?: SimHost, extra: Omit<StartOptions, 'config'> = {}): Promise<TestTerminal> {
+    const running = await startTerminal({ config, logger: silentLogger(), ...(simHost ? { simHost } : {}), ...extra });
     return new TestTerminal(running, config);
   }
 

@@ -1,0 +1,66 @@
+// The config pushed by ops, durably (one small file in the storage folder,
+// written through DurableJsonFile: temp file, fsync, rename, folder fsync).
+// One file holds the applied and the pending config so that applying is one
+// atomic write: after a power cut the terminal finds the push either still
+// pending (and applies it once at the next start) or applied, never both.
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import { DurableJsonFile } from '../ledger/durable-file.ts';
+import type { Logger } from '../runtime/log.ts';
+
+type Json = Record<string, unknown>;
+
+export interface StoredPush {
+  version: number;
+  /** sha256 of the signed payload bytes: the same envelope delivered again is recognised. */
+  digest: string;
+}
+
+export interface AppliedConfig extends StoredPush {
+  /** Every applied patch merged, in order: what is layered over the local file at boot. */
+  patch: Json;
+  at: string;
+}
+
+export interface PendingConfig extends StoredPush {
+  /** This push's patch, with any older push it replaced while waiting (merged over the applied one when it is applied). */
+  patch: Json;
+  receivedAt: string;
+}
+
+export interface OpsConfigData {
+  applied: AppliedConfig | null;
+  pending: PendingConfig | null;
+  /** The last push whose broker settings could not connect: its envelope, delivered again, is not retried. */
+  rolledBack: StoredPush | null;
+}
+
+const EMPTY: OpsConfigData = { applied: null, pending: null, rolledBack: null };
+
+export class OpsConfigStore {
+  private constructor(private readonly db: Low<OpsConfigData>) {}
+
+  static async open(options: { dir: string; log?: Logger }): Promise<OpsConfigStore> {
+    const adapter = new DurableJsonFile<OpsConfigData>({
+      file: join(options.dir, 'ops-config.json'),
+      format: 'scanpos.ops-config',
+      version: 1,
+      validate: (d) => (typeof d === 'object' && d !== null && 'applied' in d && 'pending' in d ? undefined : 'not an ops config file'),
+      ...(options.log ? { log: options.log } : {}),
+    });
+    const db = new Low<OpsConfigData>(adapter, structuredClone(EMPTY));
+    await db.read();
+    db.data = { ...structuredClone(EMPTY), ...db.data };
+    return new OpsConfigStore(db);
+  }
+
+  get data(): Readonly<OpsConfigData> {
+    return this.db.data;
+  }
+
+  /** Replaces what is stored (one durable write); resolves once it is on disk. */
+  async write(next: OpsConfigData): Promise<void> {
+    this.db.data = structuredClone(next);
+    await this.db.write();
+  }
+}
