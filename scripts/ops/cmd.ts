@@ -3,13 +3,12 @@
 // Commands are not retained: a terminal that is away never gets one (it
 // would be stale by the time it connects), and is listed as `no answer`.
 import { randomUUID } from 'node:crypto';
-import { COMMANDS, commandResultSchema, commandSchema, issuesText } from '../../src/ops/payloads.ts';
+import { COMMANDS, commandResultSchema, commandSchema } from '../../src/ops/payloads.ts';
 import { BROKER_OPTIONS, TARGET_OPTIONS, UsageError, brokerOptions, duration, parse, str, targets, type Io } from './args.ts';
 import type { Message } from './broker.ts';
-import { EXIT, connectOrExplain } from './exit.ts';
-import { readFleet } from './fleet.ts';
-import { resolveTargets, sendAndCollect, tally, type Answer } from './send.ts';
-import { sign, signingKey } from './signing.ts';
+import { exitFor, publishAndCollect, readAnswer, withTargets } from './deliver.ts';
+import { tally, type Answer } from './send.ts';
+import { signingKey } from './signing.ts';
 import { renderTable } from './table.ts';
 
 const ORDER = ['ok', 'failed', 'error', 'no answer'];
@@ -24,55 +23,32 @@ export async function cmdCommand(args: string[], io: Io): Promise<number> {
   const key = signingKey(values);
   const waitMs = duration(str(values.wait), 10_000, '--wait');
 
-  const client = await connectOrExplain(broker, io);
-  if (!client) return EXIT.broker;
-  try {
-    const fleet = await readFleet(client);
-    const tids = resolveTargets(wanted, fleet);
-    if (!tids.length) {
-      io.err(`scanpos ops cmd: no terminal reports a status under ${broker.prefix}/+/status: nothing sent\n`);
-      return EXIT.incomplete;
-    }
+  return withTargets('cmd', broker, wanted, io, async (reached) => {
     const issuedAt = new Date(io.now()).toISOString();
     // One id per terminal: each terminal remembers the ids it has run.
-    const sent = tids.map((tid) => ({ tid, payload: { target: tid, id: `ops-${randomUUID()}`, cmd, issuedAt } }));
-    for (const { payload } of sent) {
-      const checked = commandSchema.safeParse(payload);
-      if (!checked.success) throw new UsageError(`the command would not be valid: ${issuesText(checked.error)}`);
-    }
+    const sent = reached.tids.map((tid) => ({ tid, payload: { target: tid, id: `ops-${randomUUID()}`, cmd, issuedAt } }));
     const ids = new Map(sent.map((s) => [s.payload.id, s.tid]));
-    const answers = await sendAndCollect({
-      client,
-      tids,
-      suffix: 'cmd/res',
-      fleet,
-      io,
+    const answers = await publishAndCollect(reached, {
+      sent,
+      schema: commandSchema,
+      invalid: 'the command would not be valid',
+      topic: 'cmd',
+      retain: false,
+      reply: 'cmd/res',
+      key,
       waitMs,
+      io,
       classify: (m) => classify(m, ids),
-      publish: async () => {
-        for (const { tid, payload } of sent) await client.publish(tid, 'cmd', { ...sign(payload, key) }, false);
-      },
     });
     report(io, values.json === true, cmd, answers, sent);
-    if (answers.some((a) => a.result === 'error' || a.result === 'failed')) return EXIT.failed;
-    return answers.every((a) => a.result === 'ok') ? EXIT.ok : EXIT.incomplete;
-  } finally {
-    await client.close();
-  }
+    return exitFor(answers, ['error', 'failed'], 'ok');
+  });
 }
 
 /** The answer to one of our ids, from the terminal it was sent to. */
 function classify(m: Message, ids: ReadonlyMap<string, string>): Answer | undefined {
-  let body: unknown;
-  try {
-    body = JSON.parse(m.payload.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  const parsed = commandResultSchema.safeParse(body);
-  if (!parsed.success) return undefined;
-  const r = parsed.data;
-  if (r.id === null || ids.get(r.id) !== m.tid) return undefined;
+  const r = readAnswer(m, commandResultSchema);
+  if (!r || r.id === null || ids.get(r.id) !== m.tid) return undefined;
   if (!r.ok) return { tid: m.tid, result: 'error', detail: r.error ? `${r.error.code}: ${r.error.message}` : 'refused', final: true, body: r };
   // The command ran; a self-test that found a fault says so in its result.
   const failed = isObject(r.result) && r.result.ok === false;

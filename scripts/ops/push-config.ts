@@ -5,14 +5,14 @@
 // A terminal that is away finds the push retained when it connects. A
 // rejected push stays retained too, until the next push replaces it; `status`
 // shows the rejection.
-import { configPushSchema, configReportSchema, issuesText } from '../../src/ops/payloads.ts';
+import { configPushSchema, configReportSchema } from '../../src/ops/payloads.ts';
 import { BROKER_OPTIONS, TARGET_OPTIONS, UsageError, brokerOptions, duration, parse, str, targets, type Io } from './args.ts';
 import type { Message } from './broker.ts';
-import { EXIT, connectOrExplain } from './exit.ts';
-import { highestVersion, readFleet } from './fleet.ts';
+import { exitFor, publishAndCollect, readAnswer, withTargets } from './deliver.ts';
+import { highestVersion } from './fleet.ts';
 import { buildPatch } from './patch.ts';
-import { resolveTargets, sendAndCollect, tally, type Answer } from './send.ts';
-import { sign, signingKey } from './signing.ts';
+import { tally, type Answer } from './send.ts';
+import { signingKey } from './signing.ts';
 import { renderTable } from './table.ts';
 
 const FINAL = new Set(['applied', 'rejected', 'rolled_back']);
@@ -40,56 +40,34 @@ export async function pushConfigCommand(args: string[], io: Io): Promise<number>
     if (!Number.isSafeInteger(version) || version < 1) throw new UsageError(`--version ${String(values.version)}: a whole number, 1 or more`);
   }
 
-  const client = await connectOrExplain(broker, io);
-  if (!client) return EXIT.broker;
-  try {
-    const fleet = await readFleet(client);
-    const tids = resolveTargets(wanted, fleet);
-    if (!tids.length) {
-      io.err(`scanpos ops push-config: no terminal reports a status under ${broker.prefix}/+/status: nothing sent\n`);
-      return EXIT.incomplete;
-    }
+  return withTargets('push-config', broker, wanted, io, async (reached) => {
     // One above anything seen in the fleet, so that a push is never below
     // what a terminal has applied (it would refuse it as version_too_low).
-    const v = version ?? highestVersion(fleet.values()) + 1;
+    const v = version ?? highestVersion(reached.fleet.values()) + 1;
     const issuedAt = new Date(io.now());
     const expiresAt = new Date(issuedAt.getTime() + expiresMs);
-    const payloads = tids.map((tid) => ({ tid, payload: { target: tid, version: v, issuedAt: issuedAt.toISOString(), expiresAt: expiresAt.toISOString(), config: patch } }));
-    for (const { payload } of payloads) {
-      const checked = configPushSchema.safeParse(payload);
-      if (!checked.success) throw new UsageError(`the push would not be a valid config push: ${issuesText(checked.error)}`);
-    }
-    const answers = await sendAndCollect({
-      client,
-      tids,
-      suffix: 'config/reported',
-      fleet,
-      io,
+    const sent = reached.tids.map((tid) => ({ tid, payload: { target: tid, version: v, issuedAt: issuedAt.toISOString(), expiresAt: expiresAt.toISOString(), config: patch } }));
+    const answers = await publishAndCollect(reached, {
+      sent,
+      schema: configPushSchema,
+      invalid: 'the push would not be a valid config push',
+      topic: 'config/desired',
+      retain: true,
+      reply: 'config/reported',
+      key,
       waitMs,
+      io,
       classify: (m) => classify(m, v),
-      publish: async () => {
-        for (const { tid, payload } of payloads) await client.publish(tid, 'config/desired', { ...sign(payload, key) }, true);
-      },
     });
     report(io, values.json === true, v, answers);
-    if (answers.some((a) => a.result === 'rejected' || a.result === 'rolled_back')) return EXIT.failed;
-    return answers.every((a) => a.result === 'applied') ? EXIT.ok : EXIT.incomplete;
-  } finally {
-    await client.close();
-  }
+    return exitFor(answers, ['rejected', 'rolled_back'], 'applied');
+  });
 }
 
 /** A fresh report about version `v`, or a refusal of an envelope the terminal could not read. */
 function classify(m: Message, v: number): Answer | undefined {
-  let body: unknown;
-  try {
-    body = JSON.parse(m.payload.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  const parsed = configReportSchema.safeParse(body);
-  if (!parsed.success) return undefined;
-  const r = parsed.data;
+  const r = readAnswer(m, configReportSchema);
+  if (!r) return undefined;
   // A report of another version is about something else (the re-report of
   // the applied version at a reconnect), unless it refuses an envelope the
   // terminal could not even read the version of.

@@ -81,10 +81,39 @@ async function startMosquitto(binary: string, port: number): Promise<RunningBrok
   const conf = join(dir, 'mosquitto.conf');
   // Its own listener only: no persistence, nothing from a system-wide config.
   writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stdout', 'log_type error', 'log_type warning', ''].join('\n'));
-  const child = spawn(binary, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = await runMosquitto(binary, { conf, dir, ports: [port], failure: `mosquitto did not start on port ${port}`, tail: 4000 });
+  let stopped = false;
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await run.stop();
+    },
+  };
+}
+
+export interface MosquittoProcess {
+  /** The last of what it printed (for a test's failure message). */
+  output(): string;
+  /** Stops it (SIGTERM, then SIGKILL after 2 s) and removes `dir`. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs mosquitto on `conf` and resolves once every port accepts a
+ * connection; shared by this broker and the tests' broker running the
+ * shipped example config, so both stop, clean up and fail alike.
+ */
+export async function runMosquitto(
+  binary: string,
+  options: { conf: string; dir: string; ports: readonly number[]; failure: string; tail: number },
+): Promise<MosquittoProcess> {
+  const child = spawn(binary, ['-c', options.conf], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
+    output = (output + chunk.toString()).slice(-options.tail);
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
@@ -94,7 +123,7 @@ async function startMosquitto(binary: string, port: number): Promise<RunningBrok
   const orphanGuard = () => child.kill('SIGKILL');
   process.once('exit', orphanGuard);
 
-  const kill = async () => {
+  const stop = async () => {
     process.removeListener('exit', orphanGuard);
     if (!exited(child)) {
       child.kill('SIGTERM');
@@ -104,26 +133,21 @@ async function startMosquitto(binary: string, port: number): Promise<RunningBrok
         await gone;
       }
     }
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(options.dir, { recursive: true, force: true });
   };
 
   const deadline = Date.now() + 5000;
-  while (!(await accepts(port))) {
+  while (!(await allAccept(options.ports))) {
     if (exited(child) || Date.now() > deadline) {
-      await kill();
-      throw new Error(`mosquitto did not start on port ${port}:\n${output}`);
+      await stop();
+      throw new Error(`${options.failure}:\n${output}`);
     }
     await sleep(20);
   }
-  let stopped = false;
-  return {
-    url: `mqtt://127.0.0.1:${port}`,
-    port,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await kill();
-    },
-  };
+  return { output: () => output, stop };
 }
 
+async function allAccept(ports: readonly number[]): Promise<boolean> {
+  for (const port of ports) if (!(await accepts(port))) return false;
+  return true;
+}

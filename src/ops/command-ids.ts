@@ -3,9 +3,8 @@
 // age limit would be refused anyway, so they are kept only a day — long
 // enough to outlast any correction of a board clock that started wrong —
 // and at most MAX_IDS, so the file stays small on a terminal that runs for years.
-import { join } from 'node:path';
-import { Low } from 'lowdb';
-import { DurableJsonFile } from '../ledger/durable-file.ts';
+import type { Low } from 'lowdb';
+import { openJsonStore } from '../ledger/json-store.ts';
 import type { Logger } from '../runtime/log.ts';
 
 interface SeenId {
@@ -25,15 +24,13 @@ export class CommandIds {
   private constructor(private readonly db: Low<CommandIdsData>) {}
 
   static async open(options: { dir: string; log?: Logger }): Promise<CommandIds> {
-    const adapter = new DurableJsonFile<CommandIdsData>({
-      file: join(options.dir, 'ops-commands.json'),
-      format: 'scanpos.ops-commands',
-      version: 1,
+    const db = await openJsonStore<CommandIdsData>({
+      dir: options.dir,
+      name: 'ops-commands',
+      empty: { seen: [] },
       validate: (d) => (Array.isArray((d as CommandIdsData)?.seen) ? undefined : 'no list of command ids'),
-      ...(options.log ? { log: options.log } : {}),
+      log: options.log,
     });
-    const db = new Low<CommandIdsData>(adapter, { seen: [] });
-    await db.read();
     return new CommandIds(db);
   }
 

@@ -3,9 +3,8 @@
 // One file holds the applied and the pending config so that applying is one
 // atomic write: after a power cut the terminal finds the push either still
 // pending (and applies it once at the next start) or applied, never both.
-import { join } from 'node:path';
-import { Low } from 'lowdb';
-import { DurableJsonFile } from '../ledger/durable-file.ts';
+import type { Low } from 'lowdb';
+import { openJsonStore } from '../ledger/json-store.ts';
 import type { Logger } from '../runtime/log.ts';
 
 type Json = Record<string, unknown>;
@@ -41,15 +40,13 @@ export class OpsConfigStore {
   private constructor(private readonly db: Low<OpsConfigData>) {}
 
   static async open(options: { dir: string; log?: Logger }): Promise<OpsConfigStore> {
-    const adapter = new DurableJsonFile<OpsConfigData>({
-      file: join(options.dir, 'ops-config.json'),
-      format: 'scanpos.ops-config',
-      version: 1,
+    const db = await openJsonStore<OpsConfigData>({
+      dir: options.dir,
+      name: 'ops-config',
+      empty: structuredClone(EMPTY),
       validate: (d) => (typeof d === 'object' && d !== null && 'applied' in d && 'pending' in d ? undefined : 'not an ops config file'),
-      ...(options.log ? { log: options.log } : {}),
+      log: options.log,
     });
-    const db = new Low<OpsConfigData>(adapter, structuredClone(EMPTY));
-    await db.read();
     db.data = { ...structuredClone(EMPTY), ...db.data };
     return new OpsConfigStore(db);
   }

@@ -4,9 +4,8 @@
 // the two leaves an alert for a decline the replay will settle again (the
 // host answers a repeated id with the same decline), never a decline nobody
 // was told about. It stays on the home screen until the merchant dismisses it.
-import { join } from 'node:path';
-import { Low } from 'lowdb';
-import { DurableJsonFile } from '../ledger/durable-file.ts';
+import type { Low } from 'lowdb';
+import { openJsonStore } from '../ledger/json-store.ts';
 import type { Logger } from './log.ts';
 
 export interface Alert {
@@ -27,15 +26,13 @@ export class Alerts {
   private constructor(private readonly db: Low<AlertsData>) {}
 
   static async open(options: { dir: string; log?: Logger }): Promise<Alerts> {
-    const adapter = new DurableJsonFile<AlertsData>({
-      file: join(options.dir, 'alerts.json'),
-      format: 'scanpos.alerts',
-      version: 1,
+    const db = await openJsonStore<AlertsData>({
+      dir: options.dir,
+      name: 'alerts',
+      empty: { alerts: [] },
       validate: (d) => (Array.isArray((d as AlertsData)?.alerts) ? undefined : 'no alerts list'),
-      ...(options.log ? { log: options.log } : {}),
+      log: options.log,
     });
-    const db = new Low<AlertsData>(adapter, { alerts: [] });
-    await db.read();
     return new Alerts(db);
   }
 

@@ -9,10 +9,9 @@
 // one whole-file durable write per change, at most `max` kept — the oldest
 // goes first, and can still be reprinted from Transactions (marked REPRINT).
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { Low } from 'lowdb';
+import type { Low } from 'lowdb';
 import type { PrintDocument } from '../../hal/printer/types.ts';
-import { DurableJsonFile } from '../ledger/durable-file.ts';
+import { openJsonStore } from '../ledger/json-store.ts';
 import type { Logger } from './log.ts';
 
 export interface KeptReceipt {
@@ -39,15 +38,13 @@ export class Unprinted {
   ) {}
 
   static async open(options: { dir: string; max?: number; log?: Logger }): Promise<Unprinted> {
-    const adapter = new DurableJsonFile<UnprintedData>({
-      file: join(options.dir, 'unprinted.json'),
-      format: 'scanpos.unprinted',
-      version: 1,
+    const db = await openJsonStore<UnprintedData>({
+      dir: options.dir,
+      name: 'unprinted',
+      empty: { receipts: [] },
       validate: (d) => (Array.isArray((d as UnprintedData)?.receipts) ? undefined : 'no receipts list'),
-      ...(options.log ? { log: options.log } : {}),
+      log: options.log,
     });
-    const db = new Low<UnprintedData>(adapter, { receipts: [] });
-    await db.read();
     return new Unprinted(db, options.max ?? MAX_KEPT, options.log);
   }
 

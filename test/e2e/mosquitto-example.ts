@@ -3,13 +3,11 @@
 // rewritten (ports, file locations, persistence). With `tls` the listeners
 // keep their TLS settings, with certificates made by openssl; without, they
 // are plain TCP and everything else is left as it is.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { findMosquitto, freePort } from '../../scripts/simulator/mosquitto.ts';
+import { findMosquitto, freePort, runMosquitto } from '../../scripts/simulator/mosquitto.ts';
 
 export const EXAMPLES = resolve(import.meta.dirname, '..', '..', 'config', 'examples');
 
@@ -84,16 +82,6 @@ export function exampleConfig(text: string, files: { passwd: string; acl: string
   return [...lines, `user ${userInfo().username}`, 'log_dest stdout', 'log_type error', 'log_type warning', 'log_type notice', ''].join('\n');
 }
 
-const accepts = (port: number): Promise<boolean> =>
-  new Promise((done) => {
-    const socket = net.createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once('error', () => done(false));
-  });
-
 /** Starts the example broker with these users (name → password). */
 export async function startExampleBroker(users: Record<string, string>, options: { tls?: boolean } = {}): Promise<ExampleBroker> {
   const binary = findMosquitto();
@@ -109,42 +97,13 @@ export async function startExampleBroker(users: Record<string, string>, options:
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(conf, exampleConfig(readFileSync(join(EXAMPLES, 'mosquitto.conf'), 'utf8'), { passwd, acl: join(EXAMPLES, 'mosquitto.acl'), dir, ports, tls }));
 
-  const child = spawn(binary, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-8000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const gone = new Promise<void>((done) => child.once('exit', () => done()));
-  const orphanGuard = () => child.kill('SIGKILL');
-  process.once('exit', orphanGuard);
-  const exited = () => child.exitCode !== null || child.signalCode !== null;
-  const stop = async () => {
-    process.removeListener('exit', orphanGuard);
-    if (!exited()) {
-      child.kill('SIGTERM');
-      if (!(await Promise.race([gone.then(() => true), sleep(2000).then(() => false)]))) {
-        child.kill('SIGKILL');
-        await gone;
-      }
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 5000;
-  while (!(await accepts(ports[0])) || !(await accepts(ports[1]))) {
-    if (exited() || Date.now() > deadline) {
-      await stop();
-      throw new Error(`mosquitto did not start with the example config:\n${output}`);
-    }
-    await sleep(20);
-  }
+  const run = await runMosquitto(binary, { conf, dir, ports, failure: 'mosquitto did not start with the example config', tail: 8000 });
   const scheme = tls ? 'mqtts' : 'mqtt';
   return {
     terminalUrl: `${scheme}://127.0.0.1:${ports[0]}`,
     serviceUrl: `${scheme}://127.0.0.1:${ports[1]}`,
     ...(tls ? { ca: readFileSync(join(dir, 'ca.crt')) } : {}),
-    output: () => output,
-    stop,
+    output: run.output,
+    stop: run.stop,
   };
 }
