@@ -10,7 +10,7 @@ export const home: ScreenDef<'home'> = {
     const w = t(ctx);
     switch (event.key) {
       case 'CLEAR':
-        return ctx.notices.length ? { screen: { id: 'home' }, effects: [{ type: 'dismissNotices' }] } : null;
+        return ctx.notices.length ? { screen: { id: 'home' }, effects: [{ type: 'dismissNotices', notice: ctx.notices[0] }] } : null;
       case 'OK':
         // Receipts the printer could not print wait for this (the notice says so); with none kept it does nothing.
         return ctx.notices.length ? { screen: { id: 'home' }, effects: [{ type: 'printKept' }] } : null;

@@ -109,7 +109,8 @@ export type Effect =
   | { type: 'signal'; signal: Signal }
   | { type: 'loadTxns'; limit: number }
   /** The merchant has read the home screen's notices. */
-  | { type: 'dismissNotices' }
+  /** `notice`: the one on screen when CLEAR was pressed (only that one goes). */
+  | { type: 'dismissNotices'; notice: string | undefined }
   /** Print the receipts kept because the printer could not print them (OK on home). */
   | { type: 'printKept' }
   | { type: 'settle'; kind: 'X' | 'Z' }

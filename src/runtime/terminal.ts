@@ -266,11 +266,17 @@ export class Terminal {
     this.post({ type: 'notices', notices: this.#noticeTexts(this.#machine.ctx.locale), at: this.#o.clock.now() });
   }
 
-  /** The merchant read the first notice (CLEAR on home): an alert is forgotten durably. */
-  async #dismissFirst(): Promise<void> {
-    const [alert] = this.#o.alerts.list();
+  /** The merchant read the notice on screen (CLEAR on home): an alert is forgotten durably. */
+  async #dismiss(shown: string | undefined): Promise<void> {
+    // The notice the merchant saw, not whatever is first by now: a second
+    // CLEAR pressed before the first one's write is done (the screen still
+    // shows the same notice) must not dismiss the next alert unseen.
+    const words = messages(this.#machine.ctx.locale);
+    const alert = this.#o.alerts.list().find((a) => words.replayDeclined(a.orderId, formatCents(a.amountCents, this.#machine.ctx.locale, a.currency), a.code) === shown);
     if (alert) await this.#o.alerts.remove(alert.id);
-    else if (!(await this.printerWatch.dismiss(this.#transient[0]))) this.#transient.shift();
+    else if (shown !== undefined && this.#transient.includes(shown) && !(await this.printerWatch.dismiss(shown))) {
+      this.#transient = this.#transient.filter((n) => n !== shown);
+    }
     this.#publishNotices();
   }
 
@@ -366,7 +372,7 @@ export class Terminal {
     const { devices } = this.#o;
     if (effect.type === 'signal') return devices.indicators.signal(effect.signal);
     if (effect.type === 'dismissNotices') {
-      this.#track(this.#dismissFirst());
+      this.#track(this.#dismiss(effect.notice));
       return;
     }
     const job = this.#perform(effect)

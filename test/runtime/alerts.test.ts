@@ -31,4 +31,23 @@ test('each alert is shown until it is dismissed; CLEAR dismisses one', async () 
   }
 });
 
+test('CLEAR pressed twice on one alert dismisses that alert only, never the next one unseen', async () => {
+  const t = await TestTerminal.start(simConfig(tempDir()));
+  try {
+    await lookUpThenDrop(t, '2026000000000008', /Left: 99\.00/);
+    await queuedRefund(t, '500');
+    await queuedRefund(t, '600');
+    t.devices.link!.restore();
+    await t.see(/Queued refund 5\.00 .*DECLINED.*1 more/, 5000);
+    // The second press comes before the first one's durable write is done: the screen still shows 5.00.
+    t.keys('[CLEAR][CLEAR]');
+    await t.running.terminal.settled();
+    const next = await t.see(/Queued refund 6\.00 .*DECLINED/);
+    assert.not.match(next, /1 more/);
+    assert.equal(t.running.terminal.machine.ctx.notices.length, 1, 'the 6.00 alert is still there, seen at last');
+  } finally {
+    await t.stop();
+  }
+});
+
 test.run();
