@@ -1,7 +1,10 @@
 // `npm run build`: bundles the terminal for the board into dist/ (see
 // bundle-options.mjs) and writes beside it everything the board needs, so
 // that dist/ alone is the board kit:
-//   scanpos.mjs + chunks   the terminal, run with `node scanpos.mjs …`
+//   scanpos.cjs, scanpos.mjs, scanpos.bundle.cjs, vendor/
+//                          the terminal, run with `node scanpos.cjs …` (or
+//                          scanpos.mjs): a launcher that runs the bundle with
+//                          V8's code cache (bundle-options.mjs)
 //   package.json, package-lock.json
 //                          only the native packages left out of the bundle,
 //                          at the checkout's locked versions (board/package.mjs)
@@ -40,5 +43,5 @@ export async function buildBoard({ root, outdir }) {
 const invokedDirectly = !!process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (invokedDirectly) {
   const { natives, ms } = await buildBoard({ root: process.cwd(), outdir: 'dist' });
-  console.log(`dist/scanpos.mjs built in ${ms} ms; native packages for the board: ${natives.join(', ')} (dist/package.json)`);
+  console.log(`dist/scanpos.cjs built in ${ms} ms; native packages for the board: ${natives.join(', ')} (dist/package.json)`);
 }

@@ -65,12 +65,12 @@ run() {
 
 # --- where the kit is -------------------------------------------------------
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-if [[ -f "$HERE/scanpos.mjs" ]]; then
+if [[ -f "$HERE/scanpos.cjs" ]]; then
   # The kit that `npm run build` wrote (dist/, copied to the board).
   KIT=$HERE
   UNIT_SRC=$HERE/scanpos.service
   EXAMPLE_CONFIG=$HERE/examples/board.json
-elif [[ -f "$HERE/../dist/scanpos.mjs" ]]; then
+elif [[ -f "$HERE/../dist/scanpos.cjs" ]]; then
   # A checkout: scripts/install-board.sh beside dist/.
   KIT=$(cd "$HERE/../dist" && pwd)
   UNIT_SRC=$HERE/board/scanpos.service
@@ -175,10 +175,10 @@ run chmod -R u=rwX,go=rX "$STAGE"
 say "command /usr/local/bin/scanpos"
 if ((DRY_RUN)); then
   # shellcheck disable=SC2016 # "$@" is for the wrapper
-  printf '    would write /usr/local/bin/scanpos (exec %s %s/scanpos.mjs "$@")\n' "$NODE" "$PREFIX"
+  printf '    would write /usr/local/bin/scanpos (exec %s %s/scanpos.cjs "$@")\n' "$NODE" "$PREFIX"
 else
   # shellcheck disable=SC2016 # "$@" is for the wrapper
-  printf '#!/bin/sh\nexec %s %s/scanpos.mjs "$@"\n' "$NODE" "$PREFIX" >/usr/local/bin/scanpos
+  printf '#!/bin/sh\nexec %s %s/scanpos.cjs "$@"\n' "$NODE" "$PREFIX" >/usr/local/bin/scanpos
   chmod 0755 /usr/local/bin/scanpos
 fi
 

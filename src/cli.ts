@@ -1,6 +1,7 @@
 // `scanpos` command line: run the terminal, make PIN hashes (and, later, the
 // reference host and the ops tools). Every command checks its input and says
 // what is wrong in one line per problem.
+import { channel } from 'node:diagnostics_channel';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -152,6 +153,8 @@ async function run(args: string[]): Promise<number> {
     running = await startTerminal({ config: loaded.config, onInterrupt: () => shutdown(0) });
     // Under systemd (Type=notify): ready now that the home screen is drawn, then the watchdog.
     running = (await import('./runtime/service-notify.ts')).underSystemd(running, { status: `terminal ${loaded.config.terminal.id} running` });
+    // The board's launcher saves V8's code cache now that boot's code has run (scripts/board/launch.cjs).
+    channel('scanpos:started').publish(undefined);
     if (control) controlled = control.startControl({ terminalId: loaded.config.terminal.id, channel: control.processChannel(), onStop: () => shutdown(0) });
   } catch (err) {
     process.stderr.write(`scanpos run: cannot start: ${(err as Error).message}\n`);

@@ -1,5 +1,6 @@
-// Start-up and memory of the bundled terminal, as a board runs it
-// (`node dist/scanpos.mjs run --config FILE`), against bare Node measured in
+// Start-up and memory of the bundled terminal, as a board runs it (the
+// command line, Node flags, environment and code cache folder of the systemd
+// unit scripts/board/scanpos.service), against bare Node measured in
 // the same run, normally and with the CPU capped to a fraction of one core
 // (a cgroup quota: a developer machine at 20% of a core starts Node about as
 // slowly as a Pi Zero 2 class board).
@@ -14,12 +15,14 @@
 // over TCP (a sink on loopback), the network the MQTT link to a broker in
 // this process (aedes) with the reference host on it; keypad and scanner are
 // simulators (GPIO and serial devices are not here), logs go to a file. The
-// data folder is kept between runs, as on a board that restarts.
+// data folder is kept between runs, as on a board that restarts, and so is
+// the code cache: the unmeasured first start writes it, as a board's first
+// start after an install does (scripts/board/launch.cjs).
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { build } from 'esbuild';
 import { bundleOptions } from '../bundle-options.mjs';
@@ -66,7 +69,9 @@ export async function bootBench(options: BootOptions): Promise<Figure[]> {
   const figures: Figure[] = [];
   try {
     await build(bundleOptions(ROOT, outdir));
-    const entry = join(outdir, 'scanpos.mjs');
+    const unit = unitCommand(readFileSync(join(ROOT, 'scripts', 'board', 'scanpos.service'), 'utf8'));
+    say(`boot bench: the terminal runs as the unit runs it: node ${[...unit.flags, unit.entry].join(' ')} run --config FILE`);
+    const entry = [...unit.flags, join(outdir, unit.entry)];
     const modes: Array<{ label: string; cap?: CpuCap }> = [{ label: '' }];
     if (fraction > 0) {
       const capped = cpuCap(fraction);
@@ -75,17 +80,21 @@ export async function bootBench(options: BootOptions): Promise<Figure[]> {
     }
     for (const mode of modes) {
       try {
-        const config = writeConfig(join(work, `terminal${mode.cap ? '-capped' : ''}`), broker.url, sink.port);
+        const dir = join(work, `terminal${mode.cap ? '-capped' : ''}`);
+        const config = writeConfig(dir, broker.url, sink.port);
+        const env = { ...process.env, ...unit.env, ...(unit.cacheDirectory ? { CACHE_DIRECTORY: join(dir, 'cache') } : {}) };
+        if (env.CACHE_DIRECTORY) mkdirSync(env.CACHE_DIRECTORY, { recursive: true });
         const wrap = (command: string, args: string[]) => (mode.cap ? mode.cap.wrap(command, args) : { command, args });
-        // One warm-up of each: the ledger's files are made, the disk cache filled.
+        // One warm-up of each: the ledger's files are made, the disk cache
+        // filled, the code cache written (it is waited for).
         await bareStart(wrap);
-        await terminalStart(wrap, entry, config);
+        await terminalStart(wrap, entry, config, env, env.CACHE_DIRECTORY);
         const bare: number[] = [];
         const idle: number[] = [];
         const samples: Sample[] = [];
         for (let i = 0; i < options.runs; i++) {
           bare.push(await bareStart(wrap));
-          samples.push(await terminalStart(wrap, entry, config));
+          samples.push(await terminalStart(wrap, entry, config, env));
           idle.push(await bareIdleRss(wrap));
           say(`boot${mode.label}: run ${i + 1}/${options.runs}: home ${samples.at(-1)!.homeMs.toFixed(0)} ms (node -e 0 ${bare.at(-1)!.toFixed(0)} ms), rss ${(samples.at(-1)!.rssKb / 1024).toFixed(1)} MB (idle node ${(idle.at(-1)! / 1024).toFixed(1)} MB)`);
         }
@@ -160,13 +169,36 @@ async function bareIdleRss(wrap: Wrap): Promise<number> {
   }
 }
 
-/** One start of the terminal: spawn → home screen, → ONLINE, then its memory at idle; stopped with SIGTERM. */
-async function terminalStart(wrap: Wrap, entry: string, config: string): Promise<Sample> {
+/**
+ * How scanpos.service runs the terminal: the Node flags before the entry, the
+ * entry's file name (in the kit), the unit's Environment= and whether it has
+ * a CacheDirectory= (the launcher keeps V8's code cache there).
+ */
+export function unitCommand(unit: string): { flags: string[]; entry: string; env: Record<string, string>; cacheDirectory: boolean } {
+  const execStart = /^ExecStart=(.*)$/m.exec(unit)?.[1]?.trim().split(/\s+/);
+  const at = execStart?.findIndex((word) => /^\/opt\/scanpos\/[^/]+$/.test(word)) ?? -1;
+  if (!execStart || at < 1 || basename(execStart[0]!) !== 'node') throw new Error('scanpos.service: no `ExecStart=…/node [flags] /opt/scanpos/ENTRY …` line');
+  const env: Record<string, string> = {};
+  for (const [, assignments] of unit.matchAll(/^Environment=(.*)$/gm)) {
+    for (const assignment of assignments!.trim().split(/\s+/)) {
+      const eq = assignment.indexOf('=');
+      if (eq > 0) env[assignment.slice(0, eq)] = assignment.slice(eq + 1);
+    }
+  }
+  return { flags: execStart.slice(1, at), entry: basename(execStart[at]!), env, cacheDirectory: /^CacheDirectory=\S/m.test(unit) };
+}
+
+/**
+ * One start of the terminal: spawn → home screen, → ONLINE, then its memory
+ * at idle; stopped with SIGTERM. With `awaitCache`, it is stopped only once
+ * a code cache is in that folder.
+ */
+async function terminalStart(wrap: Wrap, entry: string[], config: string, env: NodeJS.ProcessEnv, awaitCache?: string): Promise<Sample> {
   const words = messages('en');
   const menu = words.menu[0]!;
-  const { command, args } = wrap(process.execPath, [entry, 'run', '--config', config]);
+  const { command, args } = wrap(process.execPath, [...entry, 'run', '--config', config]);
   const t0 = performance.now();
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let shown = '';
   let stderr = '';
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
@@ -188,12 +220,23 @@ async function terminalStart(wrap: Wrap, entry: string, config: string): Promise
     const homeMs = await withTimeout(seen(menu), 60_000, 'home screen');
     const onlineMs = await withTimeout(seen(words.online), 60_000, 'ONLINE');
     await sleep(IDLE_MS);
-    return { homeMs, onlineMs, rssKb: rssKb(child.pid!) };
+    const sample = { homeMs, onlineMs, rssKb: rssKb(child.pid!) };
+    if (awaitCache) await withTimeout(cacheWritten(awaitCache, exited), 60_000, 'code cache');
+    return sample;
   } finally {
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await exited;
     clearTimeout(timer);
+  }
+}
+
+async function cacheWritten(dir: string, exited: Promise<unknown>): Promise<void> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  while (!readdirSync(dir).some((name) => name.endsWith('.cache'))) {
+    if (gone) throw new Error(`the terminal exited without writing its code cache in ${dir}`);
+    await sleep(100);
   }
 }
 
