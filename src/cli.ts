@@ -134,6 +134,14 @@ async function run(args: string[]): Promise<number> {
     process.stderr.write(`scanpos run: ${values.config} cannot be driven with --control:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
     return 2;
   }
+  const { lockDataFolder } = await import('./runtime/instance-lock.ts');
+  let lock: { release(): void };
+  try {
+    lock = lockDataFolder(loaded.config.storage.dir);
+  } catch (err) {
+    process.stderr.write(`scanpos run: ${(err as Error).message}\n`);
+    return 1;
+  }
   const { startTerminal } = await import('./runtime/main.ts');
   let running: Awaited<ReturnType<typeof startTerminal>>;
   let controlled: { stop(): void } | undefined;
@@ -158,6 +166,7 @@ async function run(args: string[]): Promise<number> {
     if (control) controlled = control.startControl({ terminalId: loaded.config.terminal.id, channel: control.processChannel(), onStop: () => shutdown(0) });
   } catch (err) {
     process.stderr.write(`scanpos run: cannot start: ${(err as Error).message}\n`);
+    lock.release();
     return 1;
   }
   process.once('SIGTERM', () => shutdown(0));
@@ -166,7 +175,10 @@ async function run(args: string[]): Promise<number> {
   // loop (every device simulated): an exit by itself would look like success
   // to a service manager that restarts only on failure.
   const keepAlive = setInterval(() => undefined, 1 << 30);
-  return exited.finally(() => clearInterval(keepAlive));
+  return exited.finally(() => {
+    clearInterval(keepAlive);
+    lock.release();
+  });
 }
 
 // Run when this file is the program (`node dist/scanpos.mjs`, `tsx src/cli.ts`),

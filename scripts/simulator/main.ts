@@ -11,6 +11,7 @@ import { wrapCells } from '../../hal/display/width.ts';
 import { SimPrinter } from '../../hal/printer/sim.ts';
 import { sims, unregisterSims } from '../../hal/sims.ts';
 import { createLogger } from '../../src/runtime/log.ts';
+import { lockDataFolder, type FolderLock } from '../../src/runtime/instance-lock.ts';
 import { startTerminal, type Running } from '../../src/runtime/main.ts';
 import { demoOrders } from '../host/demo-orders.ts';
 import { startHost } from '../host/start.ts';
@@ -31,6 +32,14 @@ async function main(): Promise<number> {
   const loaded = loadConfig(values.config ?? CONFIG);
   if (!loaded.ok) {
     process.stderr.write(`npm start: the simulator config is not usable:\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}\n`);
+    return 2;
+  }
+  // Two simulators on one data folder would share one ledger: the second says so and stops.
+  let lock: FolderLock;
+  try {
+    lock = lockDataFolder(loaded.config.storage.dir);
+  } catch (err) {
+    process.stderr.write(`npm start: ${(err as Error).message}\n`);
     return 2;
   }
   const broker = await startBroker();
@@ -122,6 +131,7 @@ async function main(): Promise<number> {
   await host.stop();
   await cable.stop();
   await broker.stop();
+  lock.release();
   process.stdout.write(`Simulator stopped. Data kept in ${dataDir} (delete it to start afresh).\n`);
   return code;
 }
