@@ -62,6 +62,8 @@ function resolvePaths(config: Config, baseDir: string): Config {
   out.mqtt.cert = abs(out.mqtt.cert);
   out.mqtt.key = abs(out.mqtt.key);
   out.log.file = abs(out.log.file);
+  // An empty path means this terminal window (as no path), not the config's folder.
+  if (out.display.path) out.display.path = abs(out.display.path);
   if (out.printer.outputDir !== undefined) out.printer.outputDir = resolve(out.storage.dir, out.printer.outputDir);
   return out;
 }

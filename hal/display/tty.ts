@@ -8,7 +8,8 @@
 // key press flickers. CJK characters are two cells (width.ts); after each row
 // the right border is placed by cursor position rather than by counting, so a
 // terminal that disagrees about a character's width cannot push it sideways.
-import { createWriteStream } from 'node:fs';
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { Logger } from '../../src/runtime/log.ts';
 import type { Display, DisplaySize, Frame } from './types.ts';
 import { fitCells, truncateCells } from './width.ts';
@@ -18,7 +19,7 @@ export interface TtyDisplayOptions {
   size?: DisplaySize;
   /** Where to draw (default process.stdout); ignored when `path` is given. */
   output?: NodeJS.WritableStream;
-  /** A terminal device to open for writing, e.g. `/dev/tty1` on a board. */
+  /** A terminal device to open for writing, e.g. `/dev/tty1` on a board: it must exist (never created, never truncated). */
   path?: string;
   logger?: Logger;
 }
@@ -64,12 +65,17 @@ export class TtyDisplay implements Display {
   async start(): Promise<void> {
     if (this.#started) return;
     if (this.#path) {
-      const stream = createWriteStream(this.#path, { flags: 'w' });
-      await new Promise<void>((resolve, reject) => {
-        stream.once('open', () => resolve());
-        stream.once('error', (error) => reject(new Error(`cannot open display ${this.#path}: ${error.message}`)));
-      });
-      this.#out = stream;
+      // A device is opened as it is: no O_CREAT, no O_TRUNC (a wrong path
+      // fails instead of making a file, and a path naming a file cannot wipe
+      // it), appending (a file is never written over), and without becoming
+      // this process's controlling terminal.
+      let device: FileHandle;
+      try {
+        device = await open(this.#path, constants.O_WRONLY | constants.O_APPEND | constants.O_NOCTTY);
+      } catch (error) {
+        throw new Error(`cannot open display ${this.#path}: ${(error as Error).message}`);
+      }
+      this.#out = device.createWriteStream();
       this.#opened = true;
     }
     this.#out!.on('error', this.#onError);

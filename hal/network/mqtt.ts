@@ -78,8 +78,7 @@ export class MqttLink implements Link {
 
   async start(): Promise<void> {
     const { logger } = this.#o;
-    const read = (path?: string) => (path ? readFileSync(path) : undefined);
-    const tlsFiles = { ca: read(this.#o.ca), cert: read(this.#o.cert), key: read(this.#o.key) };
+    const tlsFiles = readTlsFiles(this.#o);
     // The transport, injected (MQTT.js's StreamBuilder): a socket with Nagle off.
     const streamBuilder = noDelayStream(this.#o.url, tlsFiles);
     const options: IClientOptions = {
@@ -112,11 +111,15 @@ export class MqttLink implements Link {
   }
 
   async reconfigure(settings: BrokerSettings): Promise<void> {
-    await this.stop();
     const { url, username, password, ca, cert, key } = settings;
     const rest = { ...this.#o };
     for (const k of ['username', 'password', 'ca', 'cert', 'key'] as const) delete rest[k];
-    this.#o = { ...rest, url, ...(username ? { username } : {}), ...(password ? { password } : {}), ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
+    const next: MqttLinkOptions = { ...rest, url, ...(username ? { username } : {}), ...(password ? { password } : {}), ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
+    // Settings that cannot be used fail here, with the current connection
+    // left as it is: a TLS file that cannot be read must not cut the terminal off.
+    noDelayStream(next.url, readTlsFiles(next));
+    await this.stop();
+    this.#o = next;
     this.#stopping = false;
     this.#failures = 0;
     this.#o.logger.info({ url }, 'mqtt: moving to new broker settings');
@@ -273,6 +276,19 @@ export class MqttLink implements Link {
     this.#connected = connected;
     for (const listener of this.#statusListeners) listener({ connected });
   }
+}
+
+/** The TLS files the settings name, read; throws naming the file that cannot be read. */
+function readTlsFiles(o: Pick<MqttLinkOptions, 'ca' | 'cert' | 'key'>): { ca?: Buffer; cert?: Buffer; key?: Buffer } {
+  const read = (what: string, path?: string) => {
+    if (!path) return undefined;
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new Error(`cannot read the MQTT ${what} file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  };
+  return { ca: read('CA', o.ca), cert: read('certificate', o.cert), key: read('key', o.key) };
 }
 
 /** True when `promise` settled (either way) within `ms`. */

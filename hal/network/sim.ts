@@ -11,10 +11,13 @@
 //   a failing host    a handler that throws is, for the terminal, a host that
 //                     never answered: `timeout`, and the error is logged;
 //   unreachable(url)  broker settings that never connect: a reconfigure() to
-//                     that URL leaves the link down until the next one.
+//                     that URL leaves the link down until the next one
+//                     (one naming a TLS file that cannot be read throws
+//                     and leaves the link as it was, as the MQTT link does).
 // Requests and answers go through JSON, as on the wire, so a test's host
 // never shares objects with the terminal. Before start() and after stop()
 // the link is down.
+import { readFileSync } from 'node:fs';
 import type { Logger } from '../../src/runtime/log.ts';
 import type { BrokerSettings, InTopic, Link, LinkStatus, OutTopic, RpcMethod, RpcOutcome } from './types.ts';
 
@@ -110,6 +113,10 @@ export class SimLink implements Link {
 
   /** The connection drops and comes back with the new settings, unless their URL was made unreachable. */
   async reconfigure(settings: BrokerSettings): Promise<void> {
+    // As the MQTT link: TLS files that cannot be read fail the call, the connection left as it is.
+    for (const path of [settings.ca, settings.cert, settings.key]) {
+      if (path) readFileSync(path);
+    }
     this.#settings.push({ ...settings });
     this.#change(() => (this.#brokerUp = false));
     if (this.#unreachableUrls.has(settings.url)) return;

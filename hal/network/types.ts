@@ -54,7 +54,9 @@ export interface Link {
    * Optional: leaves the current broker (a clean disconnect, `offline` status
    * where it can) and connects with `settings`, retrying with the usual
    * backoff. Resolves once the new connection is under way, not when it is
-   * up: the caller watches onStatus and decides how long to wait.
+   * up: the caller watches onStatus and decides how long to wait. Rejects,
+   * the current connection left as it was, when `settings` cannot be used
+   * at all (a TLS file that cannot be read).
    */
   reconfigure?(settings: BrokerSettings): Promise<void>;
   /** Clean shutdown: publishes `offline` status where the transport can. */

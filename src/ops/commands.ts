@@ -4,10 +4,13 @@
 // an id seen before (ids are written durably before the command runs, so not
 // even a power cut makes one run twice), an `issuedAt` more than 10 minutes
 // old or ahead of the terminal's clock by more than the allowance — both on
-// the host-checked clock, since a board has no real-time clock.
+// the host-checked clock, since a board has no real-time clock. Until the
+// clock has been checked every command is refused `clock_unchecked` (and the
+// host asked again), for ops to send it again a little later.
 import type { Link } from '../../hal/network/types.ts';
 import type { Logger } from '../runtime/log.ts';
 import type { CommandIds } from './command-ids.ts';
+import type { ClockChecked } from './config-agent.ts';
 import { openEnvelope, peekUnverified, type OpsPublicKey } from './envelope.ts';
 import { commandSchema, issuesText, type Command, type CommandError, type CommandName } from './payloads.ts';
 
@@ -31,6 +34,8 @@ export interface CommandAgentOptions {
   ids: CommandIds;
   /** Host-checked time, epoch ms. */
   now: () => number;
+  /** Whether `now` has been checked against the host yet: no command is judged before. */
+  clockCheck: ClockChecked;
   logger: Logger;
   handlers: CommandHandlers;
 }
@@ -92,6 +97,10 @@ export class CommandAgent {
     const command = parsed.data;
     const refuse = (code: CommandError, message: string) => ({ ok: false as const, id: command.id, code, message });
     if (command.target !== '*' && command.target !== this.#o.terminalId) return refuse('other_target', `for ${command.target}`);
+    if (!this.#o.clockCheck.checked()) {
+      void this.#o.clockCheck.check().catch(() => undefined);
+      return refuse('clock_unchecked', "this terminal's clock has not been checked with the host yet: send the command again in a moment");
+    }
     const at = now();
     const age = at - Date.parse(command.issuedAt);
     if (age > MAX_COMMAND_AGE_MS) return refuse('too_old', `issued ${Math.round(age / 1000)} s ago; commands older than ${MAX_COMMAND_AGE_MS / 60_000} minutes are refused`);

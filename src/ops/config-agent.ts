@@ -11,8 +11,16 @@
 //   the running config object — the one every part of the runtime reads its
 //   settings from — is updated in place, and the screens get a `config`
 //   event for what they keep in their context;
-// - restart (devices, time zone, replay timing): stored and reported
-//   `applied`, then the terminal restarts itself and starts with them.
+// - restart (devices, time zone, replay timing): stored as on trial and
+//   reported `deferred` (`restart`), then the terminal restarts itself with
+//   it; once that start has completed the push is applied and reported
+//   `applied`, and if it never completes (a device path with a typo) the
+//   start after it goes back to the previous config and reports
+//   `rolled_back` (`start_failed`) — bootConfig in start.ts.
+//
+// Expiry is judged on the host-checked clock only: an envelope received
+// before the clock has been checked (the retained one arrives at connect,
+// with the check) waits for the check — the latest one only.
 import { createHash } from 'node:crypto';
 import type { Config } from '../../config/schema.ts';
 import type { Link } from '../../hal/network/types.ts';
@@ -21,7 +29,7 @@ import { SerialQueue } from '../ledger/serial.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/log.ts';
 import { contextFrom } from '../runtime/terminal.ts';
-import { brokerSettings, changesBetween, layered, localOnlyIn, mergePatches } from './config-layers.ts';
+import { brokerSettings, changesBetween, devicePathProblems, layered, localOnlyIn, mergePatches, unsafeKeysIn } from './config-layers.ts';
 import type { OpsConfigStore, PendingConfig } from './config-store.ts';
 import { openEnvelope, peekUnverified } from './envelope.ts';
 import { configPushSchema, issuesText, type ConfigRejection, type ConfigReport } from './payloads.ts';
@@ -36,6 +44,8 @@ export interface ConfigAgentOptions {
   link: Link;
   /** Host-checked time (epoch ms): expiry is judged on it. */
   now: () => number;
+  /** Whether `now` has been checked against the host yet; an envelope waits for it. */
+  clockCheck: ClockChecked;
   clock: Clock;
   logger: Logger;
   /** True while a transaction is in progress: a push waits for it to end. */
@@ -50,9 +60,19 @@ export interface ConfigAgentOptions {
   brokerTrialMs?: number;
   /** How often a deferred push looks whether the terminal is idle (default 500 ms). */
   pollMs?: number;
+  /** What this start has to report first (a push rolled back because the start that tried it never completed). */
+  bootReport?: Report;
 }
 
-type Report = Omit<ConfigReport, 'v' | 'at'>;
+/** The part of the clock check the agents wait on (src/sync/clock-check.ts). */
+export interface ClockChecked {
+  checked(): boolean;
+  onChecked(listener: () => void): () => void;
+  /** Asks the host again (a check that failed at connect is not retried before the next connect). */
+  check(): Promise<unknown>;
+}
+
+export type Report = Omit<ConfigReport, 'v' | 'at'>;
 
 export class ConfigAgent {
   readonly #o: ConfigAgentOptions;
@@ -63,6 +83,8 @@ export class ConfigAgent {
   #deferredReported: number | undefined;
   #applying = false;
   #stopped = false;
+  /** The latest envelope received before the clock was checked: judged once it is. */
+  #held: Buffer | undefined;
   /** Ends a broker trial in progress when the terminal stops. */
   readonly #abort = new AbortController();
 
@@ -77,19 +99,30 @@ export class ConfigAgent {
 
   /** Listens to `config/desired`; call before the link starts, so the retained envelope is not missed. */
   listen(): void {
-    const { link } = this.#o;
+    const { link, clockCheck } = this.#o;
     this.#stops.push(
       link.onMessage((topic, payload) => {
-        if (topic === 'config/desired') void this.#queue.run(() => this.#receive(payload)).catch((err: unknown) => this.#o.logger.error({ err }, 'config push failed'));
+        if (topic === 'config/desired') this.#enqueue(payload);
       }),
       link.onStatus((s) => {
         if (s.connected && this.#unsent) void this.#publish(this.#unsent);
       }),
+      clockCheck.onChecked(() => {
+        const held = this.#held;
+        this.#held = undefined;
+        if (held) this.#enqueue(held);
+      }),
     );
+    if (this.#o.bootReport) void this.#report(this.#o.bootReport);
   }
 
-  /** Applies a push left pending by the last run (once), and watches for the end of transactions. */
+  /**
+   * Confirms a push this start was trying (it has completed: screen drawn,
+   * link started), applies a push left pending by the last run (once), and
+   * watches for the end of transactions.
+   */
   start(): void {
+    void this.#queue.run(() => this.#confirmTrial()).catch((err: unknown) => this.#o.logger.error({ err }, 'config trial confirmation failed'));
     this.#stops.push(this.#o.clock.every(this.#o.pollMs ?? 500, () => this.#poll()));
     this.#poll();
   }
@@ -105,8 +138,14 @@ export class ConfigAgent {
     return this.#queue.idle();
   }
 
+  #enqueue(raw: Buffer): void {
+    void this.#queue.run(() => this.#receive(raw)).catch((err: unknown) => this.#o.logger.error({ err }, 'config push failed'));
+  }
+
   #poll(): void {
-    if (this.#stopped || this.#applying || !this.#o.store.data.pending || this.#o.busy()) return;
+    const { pending, trial } = this.#o.store.data;
+    // A push on trial waits for its restart; one pending after it is applied once the trial start has completed.
+    if (this.#stopped || this.#applying || !pending || trial || this.#o.busy()) return;
     this.#applying = true;
     void this.#queue
       .run(() => this.#applyPending())
@@ -127,26 +166,43 @@ export class ConfigAgent {
     const push = parsed.data;
     const digest = createHash('sha256').update(JSON.stringify(opened.payload)).digest('hex');
     if (push.target !== '*' && push.target !== this.#o.terminalId) return this.#reject(push.version, 'other_target', `for ${push.target}`);
-    const { applied, pending, rolledBack } = store.data;
+    const { applied, pending, rolledBack, trial } = store.data;
     // The retained envelope comes back at every reconnect, expired or not: the same push is the same answer.
     if (applied?.version === push.version && applied.digest === digest) return this.#report({ version: push.version, status: 'applied' });
     if (rolledBack?.version === push.version && rolledBack.digest === digest) {
-      return this.#report({ version: push.version, status: 'rolled_back', reason: 'broker_unreachable' });
+      const { reason = 'broker_unreachable', detail } = rolledBack;
+      return this.#report({ version: push.version, status: 'rolled_back', reason, ...(detail ? { detail } : {}) });
     }
+    // On trial: its restart says how it went (`applied`, or `rolled_back`).
+    if (trial?.version === push.version && trial.digest === digest) return;
     if (pending?.version === push.version && pending.digest === digest) return this.#poll();
+    if (!this.#o.clockCheck.checked()) return this.#hold(raw, push.version);
     if (Date.parse(push.expiresAt) <= this.#o.now()) return this.#reject(push.version, 'expired', `expired at ${push.expiresAt}`);
     if (applied && push.version <= applied.version) return this.#reject(push.version, 'version_too_low', `version ${applied.version} is applied`);
+    if (trial && push.version <= trial.version) return this.#reject(push.version, 'version_too_low', `version ${trial.version} is waiting for a restart`);
     if (pending && push.version <= pending.version) return this.#reject(push.version, 'version_too_low', `version ${pending.version} is waiting to be applied`);
+    // On the payload as it came (the schema's copy has already turned a `__proto__` key into a prototype).
+    const unsafe = unsafeKeysIn((opened.payload as { config: unknown }).config);
+    if (unsafe.length) return this.#reject(push.version, 'schema_error', unsafe.map((p) => `${p}: not a setting`).join('; '));
     const local = localOnlyIn(push.config);
     if (local.length) return this.#reject(push.version, 'local_only', `only the terminal's own config file may set ${local.join(', ')}`);
+    const devices = devicePathProblems(push.config);
+    if (devices.length) return this.#reject(push.version, 'schema_error', devices.join('; '));
     // A push that arrives while an older one waits takes it along: the older one's settings are not lost.
     const patch = mergePatches(pending?.patch ?? {}, push.config);
-    const candidate = layered(this.#o.local, mergePatches(applied?.patch ?? {}, patch), this.#o.baseDir);
+    const candidate = layered(this.#o.local, mergePatches((trial ?? applied)?.patch ?? {}, patch), this.#o.baseDir);
     if (!candidate.ok) return this.#reject(push.version, 'schema_error', candidate.errors.join('; '));
     await store.write({ ...store.data, pending: { version: push.version, digest, patch, receivedAt: new Date(this.#o.now()).toISOString() } });
     logger.info({ version: push.version, keyId: opened.keyId }, 'config push received');
     if (this.#o.busy()) return this.#defer(push.version);
     this.#poll();
+  }
+
+  /** Keeps the envelope (the latest only) until the clock has been checked, and asks the host again. */
+  #hold(raw: Buffer, version: number): void {
+    this.#held = raw;
+    this.#o.logger.info({ version }, 'config push waits for the clock check: its expiry cannot be judged yet');
+    void this.#o.clockCheck.check().catch(() => undefined);
   }
 
   async #defer(version: number): Promise<void> {
@@ -170,29 +226,83 @@ export class ConfigAgent {
     }
     const changes = changesBetween(live, next.config);
     if (changes.broker && !(await this.#tryBroker(next.config, pending))) return;
+    // The broker trial takes its time, and a transaction may have started meanwhile: never apply under it.
+    if (!(await this.#untilIdle(pending.version))) return;
     const restart = [...changes.restart, ...(changes.broker && !this.#o.link.reconfigure ? ['mqtt'] : [])];
-    await store.write({ applied: { version: pending.version, digest: pending.digest, patch: merged, at: new Date(this.#o.now()).toISOString() }, pending: null, rolledBack: store.data.rolledBack });
+    if (restart.length) {
+      // Settings read at start: tried by a restart, applied once the terminal has started with them.
+      await store.write({ ...store.data, pending: null, trial: { version: pending.version, digest: pending.digest, patch: merged, started: false } });
+      logger.info({ version: pending.version, changed: changes.changed, restart }, 'config stored: the terminal restarts to try it');
+      await this.#report({ version: pending.version, status: 'deferred', reason: 'restart' });
+      this.#o.restart(`config ${pending.version} changed ${restart.join(', ')}`);
+      return;
+    }
+    await store.write({ ...store.data, applied: { version: pending.version, digest: pending.digest, patch: merged, at: new Date(this.#o.now()).toISOString() }, pending: null });
     Object.assign(live, next.config);
     if (changes.changed.includes('log.level')) logger.level = live.log.level;
     this.#o.onLive(live);
-    logger.info({ version: pending.version, changed: changes.changed, restart }, 'config applied');
+    logger.info({ version: pending.version, changed: changes.changed }, 'config applied');
     await this.#report({ version: pending.version, status: 'applied' });
-    if (restart.length) this.#o.restart(`config ${pending.version} changed ${restart.join(', ')}`);
   }
 
-  /** Moves the link to the new broker settings; false (and back on the old ones) when they do not connect in time. */
+  /** This start tried a push (bootConfig) and has completed: it is the applied one now. */
+  async #confirmTrial(): Promise<void> {
+    const { store, logger } = this.#o;
+    const trial = store.data.trial;
+    if (!trial?.started) return;
+    const { version, digest, patch } = trial;
+    await store.write({ ...store.data, applied: { version, digest, patch, at: new Date(this.#o.now()).toISOString() }, trial: null });
+    logger.info({ version }, 'config applied: the terminal started with it');
+    this.#o.onLive(this.#o.live);
+    await this.#report({ version, status: 'applied' });
+  }
+
+  /** Resolves true once no transaction is in progress (reported `deferred` meanwhile), false if the agent stops first. */
+  async #untilIdle(version: number): Promise<boolean> {
+    if (this.#stopped) return false;
+    if (!this.#o.busy()) return true;
+    void this.#defer(version);
+    return new Promise((resolve) => {
+      const done = (idle: boolean) => {
+        stop();
+        this.#abort.signal.removeEventListener('abort', aborted);
+        resolve(idle);
+      };
+      const aborted = () => done(false);
+      const stop = this.#o.clock.every(this.#o.pollMs ?? 500, () => !this.#o.busy() && done(true));
+      this.#abort.signal.addEventListener('abort', aborted);
+    });
+  }
+
+  /** Moves the link to the new broker settings; false (and back on the old ones) when they cannot be used or do not connect in time. */
   async #tryBroker(next: Config, pending: PendingConfig): Promise<boolean> {
     const { link, live, store, logger } = this.#o;
     if (!link.reconfigure) return true; // applied at the restart that follows
     const trialMs = this.#o.brokerTrialMs ?? 30_000;
-    await link.reconfigure(brokerSettings(next));
-    if (await connectedWithin(link, trialMs, this.#abort.signal)) return true;
-    // Stopping: the push stays pending and is tried again at the next start (the link starts on the old settings).
-    if (this.#stopped) return false;
-    logger.warn({ version: pending.version, url: next.mqtt.url, trialMs }, 'new broker settings did not connect: rolled back');
-    await link.reconfigure(brokerSettings(live));
-    await store.write({ ...store.data, pending: null, rolledBack: { version: pending.version, digest: pending.digest } });
-    await this.#report({ version: pending.version, status: 'rolled_back', reason: 'broker_unreachable', detail: `${next.mqtt.url} did not connect within ${trialMs} ms` });
+    let moved = false;
+    let detail: string;
+    try {
+      await link.reconfigure(brokerSettings(next));
+      moved = true;
+      if (await connectedWithin(link, trialMs, this.#abort.signal)) return true;
+      // Stopping: the push stays pending and is tried again at the next start (the link starts on the old settings).
+      if (this.#stopped) return false;
+      detail = `${next.mqtt.url} did not connect within ${trialMs} ms`;
+    } catch (err) {
+      // A TLS file that cannot be read: the link refuses before it leaves the broker it is on.
+      detail = `the new broker settings cannot be used: ${(err as Error)?.message ?? String(err)}`;
+    }
+    logger.warn({ version: pending.version, url: next.mqtt.url, detail }, 'new broker settings rolled back');
+    // Back on the settings that worked, unless the link never left them.
+    if (moved || !link.status().connected) {
+      try {
+        await link.reconfigure(brokerSettings(live));
+      } catch (err) {
+        logger.error({ err }, 'the previous broker settings cannot be used either');
+      }
+    }
+    await store.write({ ...store.data, pending: null, rolledBack: { version: pending.version, digest: pending.digest, reason: 'broker_unreachable', detail } });
+    await this.#report({ version: pending.version, status: 'rolled_back', reason: 'broker_unreachable', detail });
     return false;
   }
 

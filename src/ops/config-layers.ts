@@ -3,6 +3,7 @@
 // own), some settings may only come from the local file, and each setting
 // that changes is put in one of three classes — live, broker, restart — that
 // say how it takes effect.
+import { posix } from 'node:path';
 import { mergeConfig, parseConfig, type ConfigOutcome } from '../../config/load.ts';
 import type { Config } from '../../config/schema.ts';
 import type { BrokerSettings } from '../../hal/network/types.ts';
@@ -57,6 +58,36 @@ const under = (path: string, roots: readonly string[]) => roots.some((r) => path
 /** The local-only settings a patch sets, even to their current value (empty when it sets none). */
 export function localOnlyIn(patch: Json): string[] {
   return pathsOf(patch).filter((p) => under(p, LOCAL_ONLY));
+}
+
+/** Keys that would reach an object's prototype when merged (`__proto__` is an own key after JSON.parse). */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The paths of `__proto__`, `constructor` or `prototype` keys anywhere in a patch, arrays included (empty when none). */
+export function unsafeKeysIn(value: unknown, prefix = ''): string[] {
+  if (Array.isArray(value)) return value.flatMap((item, i) => unsafeKeysIn(item, `${prefix}[${i}]`));
+  if (!isObject(value)) return [];
+  return Object.keys(value).flatMap((key) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    return UNSAFE_KEYS.has(key) ? [path] : unsafeKeysIn(value[key], path);
+  });
+}
+
+/**
+ * Device paths a push may set: only under /dev/. The terminal opens them for
+ * writing (the display, a serial printer), so a path elsewhere would let a
+ * push overwrite any file the terminal can write — its own ledger included.
+ */
+export const DEVICE_PATHS = ['display.path', 'scanner.path', 'printer.path'] as const;
+
+/** One problem per device path of a patch that is not a plain path under /dev/ (empty when none). */
+export function devicePathProblems(patch: Json): string[] {
+  return DEVICE_PATHS.flatMap((path) => {
+    const value = at(patch, path);
+    if (value === undefined) return [];
+    const ok = typeof value === 'string' && value.startsWith('/dev/') && posix.normalize(value) === value && !value.endsWith('/');
+    return ok ? [] : [`${path}: a device path set by ops must be a device under /dev/ (got ${JSON.stringify(value)})`];
+  });
 }
 
 /** Merges patches: later ones win, objects merged key by key, arrays replaced. */

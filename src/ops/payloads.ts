@@ -61,7 +61,13 @@ export const configReportSchema = z.object({
   v: z.literal(1),
   version: configVersionSchema.nullable(),
   status: z.enum(CONFIG_REPORT_STATUSES),
-  /** rejected: a ConfigRejection; rolled_back: `broker_unreachable`; deferred: `busy`. */
+  /**
+   * rejected: a ConfigRejection; rolled_back: `broker_unreachable` (new broker
+   * settings did not connect, or cannot be used) or `start_failed` (the
+   * terminal could not start with settings read at start); deferred: `busy`
+   * (a transaction is in progress) or `restart` (the terminal restarts to try
+   * settings read at start: `applied` or `rolled_back` follows).
+   */
   reason: z.string().optional(),
   /** Human-readable detail (schema problems one per line, the key that failed…). Optional addition to the wire contract. */
   detail: z.string().optional(),
@@ -80,6 +86,8 @@ export type CommandError =
   | 'issued_in_future'
   /** The id was seen before (ids are remembered durably). */
   | 'id_reused'
+  /** The terminal's clock has not been checked with the host yet (just after a start or a reconnect): send it again. */
+  | 'clock_unchecked'
   /** The command ran and could not do its job (`message` says why: needs_network, storage…). */
   | 'failed'
   /** This build of the terminal cannot do it. */

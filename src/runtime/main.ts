@@ -16,7 +16,7 @@ import type { Devices } from './devices.ts';
 import { Terminal, statusInfo } from './terminal.ts';
 import { messages } from '../domain/i18n/index.ts';
 import { Alerts } from './alerts.ts';
-import { RESTART_EXIT_CODE, bootConfig, opsFor, type Ops, type OpsTuning } from '../ops/start.ts';
+import { RESTART_EXIT_CODE, bootConfig, opsFor, type Booted, type Ops, type OpsTuning } from '../ops/start.ts';
 
 export interface StartOptions {
   config: Config;
@@ -57,6 +57,16 @@ export function logFile(config: Config): string | undefined {
 export async function startTerminal(options: StartOptions): Promise<Running> {
   // The config pushed by ops and applied before is layered over the local file before anything reads it.
   const booted = await bootConfig(options.config);
+  try {
+    return await startBooted(options, booted);
+  } catch (err) {
+    // A push on trial keeps why this start failed: the next start rolls it back and reports it.
+    await booted.failed(err);
+    throw err;
+  }
+}
+
+async function startBooted(options: StartOptions, booted: Booted): Promise<Running> {
   const { config, store: opsStore } = booted;
   const clock = options.clock ?? systemClock;
   const file = logFile(config);
@@ -85,7 +95,7 @@ export async function startTerminal(options: StartOptions): Promise<Running> {
       logger.warn({ reason }, 'restarting');
       void running?.stop().finally(() => process.exit(RESTART_EXIT_CODE));
     });
-  const ops = await opsFor({ terminal, link: devices.link, ledger, local: options.config, live: config, store: opsStore, clock, logger, restart, ...options.ops });
+  const ops = await opsFor({ terminal, link: devices.link, ledger, local: options.config, live: config, store: opsStore, clock, logger, restart, ...options.ops, ...(booted.rolledBack ? { bootReport: booted.rolledBack } : {}) });
   ops.listen();
   await terminal.start();
   ops.start();

@@ -1,7 +1,9 @@
 // The board has no real-time clock: at every connect the terminal asks the
 // host for the time (`time.get`), corrects for half the round trip, and
 // reports a skew over a minute (`clock_skew` on events). Signed payload times
-// are judged on the corrected clock (`now()`).
+// are judged on the corrected clock (`now()`), and only once it has been
+// checked (`checked()`, `onChecked`): before that, the local clock of a board
+// without a real-time clock can be days off.
 import type { Logger } from '../runtime/log.ts';
 import type { HostClient } from './host-client.ts';
 
@@ -25,6 +27,7 @@ export class ClockCheck {
   readonly #o: ClockCheckOptions;
   #offsetMs = 0;
   #last: ClockReading | undefined;
+  readonly #checkedListeners = new Set<() => void>();
 
   constructor(options: ClockCheckOptions) {
     this.#o = options;
@@ -37,6 +40,17 @@ export class ClockCheck {
 
   last(): ClockReading | undefined {
     return this.#last;
+  }
+
+  /** True once the host has answered a check: `now()` can be trusted from then on. */
+  checked(): boolean {
+    return this.#last !== undefined;
+  }
+
+  /** Called after each successful check (the first one is what waiting parts look for). */
+  onChecked(listener: () => void): () => void {
+    this.#checkedListeners.add(listener);
+    return () => this.#checkedListeners.delete(listener);
   }
 
   async check(): Promise<ClockReading | undefined> {
@@ -59,6 +73,7 @@ export class ClockCheck {
     } else {
       logger.info(reading, 'clock check');
     }
+    for (const listener of [...this.#checkedListeners]) listener();
     return reading;
   }
 }

@@ -1,11 +1,14 @@
 // X and Z reports. X: the current batch's totals so far. Z: the same, then
 // reconciled with the host's `settlement.totals` for the same span, stored
 // with its batch number and the batch closed — before it is printed or shown
-// — and published on `events` as `settlement`.
+// — and published on `events` as `settlement`. Z reports run one at a time
+// (the screen's and ops' `settle` may ask at once): each closes the batch it
+// worked out, never one opened since.
 import type { Config } from '../../config/schema.ts';
 import type { Link } from '../../hal/network/types.ts';
 import { queuedItems, reconcile, totals, type SettlementReport } from '../domain/settlement.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import { SerialQueue } from '../ledger/serial.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/log.ts';
 import type { HostClient } from './host-client.ts';
@@ -23,6 +26,7 @@ export type ZOutcome = { ok: true; report: SettlementReport } | { ok: false; rea
 
 export class Settlement {
   readonly #o: SettlementOptions;
+  readonly #zQueue = new SerialQueue();
 
   constructor(options: SettlementOptions) {
     this.#o = options;
@@ -38,7 +42,11 @@ export class Settlement {
   }
 
   /** Closes the batch, reconciled with the host; refused (nothing closed) while the host cannot be asked. */
-  async z(): Promise<ZOutcome> {
+  z(): Promise<ZOutcome> {
+    return this.#zQueue.run(() => this.#z());
+  }
+
+  async #z(): Promise<ZOutcome> {
     const { ledger, host, link, clock, logger, config } = this.#o;
     const base = await this.x();
     const answer = await host.settlementTotals(base.from, base.to);
@@ -47,6 +55,11 @@ export class Settlement {
       return { ok: false, reason: 'needs_network' };
     }
     const report: SettlementReport = { ...base, kind: 'Z', reconciliation: reconcile(base.lines, answer.value) };
+    if (ledger.batch().number !== base.batch) {
+      // Closed by someone else while the host was asked: this report is not that batch's.
+      logger.error({ batch: base.batch, open: ledger.batch().number }, 'Z report: the batch changed under it: not closed');
+      return { ok: false, reason: 'storage' };
+    }
     try {
       await ledger.saveReport({ ...report });
       await ledger.closeBatch(base.to);

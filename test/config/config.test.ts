@@ -37,12 +37,13 @@ test('a PIN hash that hash-pin did not make is refused', () => {
 test('relative paths are resolved against the config file folder', () => {
   const dir = mkdtempSync(join(tmpdir(), 'scanpos-config-'));
   const file = join(dir, 'terminal.json');
-  writeFileSync(file, JSON.stringify({ storage: { dir: 'state' }, log: { file: 'logs/pos.log' } }));
+  writeFileSync(file, JSON.stringify({ storage: { dir: 'state' }, log: { file: 'logs/pos.log' }, display: { driver: 'tty', path: 'console' } }));
   const out = loadConfig(file);
   assert.ok(out.ok);
   if (!out.ok) return;
   assert.is(out.config.storage.dir, join(dir, 'state'));
   assert.is(out.config.log.file, join(dir, 'logs/pos.log'));
+  assert.is(out.config.display.path, join(dir, 'console'), 'not against the folder the terminal happens to run in');
   assert.is(out.config.printer.outputDir, join(dir, 'state', 'receipts'));
 });
 

@@ -59,6 +59,15 @@ async function withOps(broker: Broker, body: (s: OpsStack) => Promise<void>): Pr
         await current?.stop();
         current = await TestTerminal.start(config, undefined, { onRestart: () => undefined, ops: { brokerTrialMs: TRIAL_MS } });
         await current.see(new RegExp(`${TID} ONLINE`));
+        // Commands are refused until the clock has been checked with the host.
+        const started = current;
+        await within(
+          (async () => {
+            while (!started.running.terminal.clockCheck.checked()) await new Promise((r) => setTimeout(r, 10));
+          })(),
+          5000,
+          'the clock checked with the host',
+        );
         return current;
       },
     });
@@ -155,6 +164,35 @@ for (const broker of e2eBrokers()) {
       assert.is(t.running.devices.link.status().connected, true);
       assert.is(t.running.ops.config.version(), 2);
       assert.equal(t.running.terminal.machine.ctx.receipt.header, []);
+    }));
+
+  test(`${broker.name}: broker settings naming a CA file that cannot be read are rolled back at once; the terminal stays connected and reachable`, () =>
+    withOps(broker, async (s) => {
+      const t = await s.start();
+      const from = s.seen.length;
+      await pushRetained(s, configPush(TID, 2, { mqtt: { ca: '/etc/ssl/certs/our-ca.pme' }, receipt: { header: ['NEVER'] } }));
+      const rolled = await nextReport(s, 0, 'rolled back');
+      const left = s.seen.slice(from).filter((m) => m.topic === 'status' && m.body.state !== 'online');
+      assert.equal(left, [], 'the terminal never left its broker');
+      assert.equal([rolled.status, rolled.version, rolled.reason], ['rolled_back', 2, 'broker_unreachable']);
+      assert.match(rolled.detail ?? '', /our-ca\.pme/);
+      assert.is(t.running.devices.link.status().connected, true);
+      assert.equal(t.running.terminal.machine.ctx.receipt.header, []);
+      // Still reachable by ops: a command is answered.
+      const cmd = command(TID, 'status');
+      await s.ops.publishAsync(`${BASE}/cmd`, JSON.stringify(signEnvelope(cmd, KEY)), { qos: 1 });
+      const answer = await within(
+        (async () => {
+          for (;;) {
+            const m = s.seen.find((x) => x.topic === 'cmd/res');
+            if (m) return m.body as unknown as CommandResult;
+            await new Promise((r) => setTimeout(r, 10));
+          }
+        })(),
+        3000,
+        'a command answer',
+      );
+      assert.equal([answer.id, answer.ok], [cmd.id, true]);
     }));
 
   test(`${broker.name}: a command is answered on cmd/res`, () =>

@@ -4,8 +4,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freshPayCode } from '../../scripts/host/demo-orders.ts';
 import { generateOpsKeyPair } from '../../src/ops/envelope.ts';
+import type { SimHost } from '../../hal/network/sim.ts';
+import { silentLogger } from '../../src/runtime/log.ts';
+import { inProcessHost } from '../../src/runtime/sim-host.ts';
 import { TestTerminal, refundByKeys, tempDir } from '../support/terminal.ts';
-import { command, envelopeBytes, opsConfig, push, configPush, sendCommand, waitFor } from './support.ts';
+import { answers, clockChecked, command, envelopeBytes, opsConfig, push, configPush, sendCommand, waitFor } from './support.ts';
 
 const test = suite('ops: remote commands (simulated link)');
 const TID = 'TT01';
@@ -17,6 +20,7 @@ async function withTerminal(body: (t: TestTerminal, restarts: string[], dir: str
   const t = await TestTerminal.start(opsConfig(dir), undefined, { onRestart: (reason) => restarts.push(reason) });
   try {
     await t.see(/TT01 ONLINE/);
+    await clockChecked(t);
     await body(t, restarts, dir);
   } finally {
     await t.stop();
@@ -66,6 +70,50 @@ test('settle: a Z report closed and reconciled with the host, in the answer', ()
     const again = await send(t, command(TID, 'settle'));
     assert.is((again.result as { report: { batch: number } }).report.batch, report.batch + 1, 'the batch was closed');
   }));
+
+test('two settle commands at once: each closes one batch, each with its Z report', () =>
+  withTerminal(async (t) => {
+    const { ledger } = t.running;
+    const first = ledger.batch().number;
+    const before = answers(t).length;
+    t.devices.link!.deliver('cmd', envelopeBytes(command(TID, 'settle')));
+    t.devices.link!.deliver('cmd', envelopeBytes(command(TID, 'settle')));
+    const both = await waitFor(() => (answers(t).length >= before + 2 ? answers(t).slice(before) : undefined), 'two answers', 5000);
+    assert.equal(both.map((a) => a.ok), [true, true], JSON.stringify(both.map((a) => a.error)));
+    const batches = both.map((a) => (a.result as { report: { batch: number } }).report.batch).sort((a, b) => a - b);
+    assert.equal(batches, [first, first + 1]);
+    assert.is(ledger.batch().number, first + 2);
+    for (const n of batches) assert.ok(await ledger.report(n), `batch ${n} has its Z report`);
+  }));
+
+test('before the clock is checked with the host every command is refused clock_unchecked; the host is asked again, and the command sent again runs', async () => {
+  let timeAnswered = false;
+  let timeAsked = 0;
+  const inner = await inProcessHost({ logger: silentLogger(), now: () => new Date() });
+  const host: SimHost = (request) => {
+    if (request.method !== 'time.get') return inner(request);
+    timeAsked++;
+    return timeAnswered ? inner(request) : Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'no time yet' } });
+  };
+  const asked = (n: number) => waitFor(() => (timeAsked >= n ? true : undefined), `the host asked for the time ${n} times`);
+  const t = await TestTerminal.start(opsConfig(tempDir()), host, { onRestart: () => undefined });
+  try {
+    await t.see(/TT01 ONLINE/);
+    await asked(1); // at connect
+    const cmd = command(TID, 'status');
+    const refused = await send(t, cmd);
+    assert.equal([refused.id, refused.ok, refused.error?.code], [cmd.id, false, 'clock_unchecked']);
+    await asked(2); // again, after the refusal
+    timeAnswered = true;
+    const again = await send(t, cmd);
+    assert.is(again.error?.code, 'clock_unchecked', 'still not checked when it arrived');
+    await clockChecked(t); // the refusal asked the host again
+    const ran = await send(t, cmd);
+    assert.is(ran.ok, true, 'a refused id is not used up');
+  } finally {
+    await t.stop();
+  }
+});
 
 test('reboot on an idle terminal: answered, then the terminal restarts', () =>
   withTerminal(async (t, restarts) => {

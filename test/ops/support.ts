@@ -58,6 +58,10 @@ export async function waitFor<T>(probe: () => T | undefined, what: string, ms = 
   }
 }
 
+/** Waits until the terminal has checked its clock with the host: commands are refused until then. */
+export const clockChecked = (t: TestTerminal, ms = 3000): Promise<true> =>
+  waitFor(() => (t.running.terminal.clockCheck.checked() ? true : undefined), 'the clock checked with the host', ms);
+
 /** Delivers raw bytes on `config/desired` and waits for the next config report. */
 export async function pushRaw(t: TestTerminal, bytes: Buffer): Promise<ConfigReport> {
   const before = reports(t).length;

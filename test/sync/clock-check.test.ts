@@ -37,6 +37,25 @@ test('a skew under a minute is not reported', async () => {
   assert.is(check.last()!.offsetMs, 20_000);
 });
 
+test('checked() is false until the host has answered; onChecked is called after each answer, not after a failed check', async () => {
+  const { link, check } = setup(3 * 24 * 3600_000);
+  let calls = 0;
+  check.onChecked(() => calls++);
+  await link.start();
+  link.drop();
+  await check.check();
+  assert.is(check.checked(), false);
+  assert.is(calls, 0);
+  link.restore();
+  await check.check();
+  assert.is(check.checked(), true);
+  assert.is(calls, 1);
+  link.drop();
+  await check.check();
+  assert.is(check.checked(), true, 'a later failure leaves the last reading in use');
+  assert.is(calls, 1);
+});
+
 test('no answer (offline) leaves the clock as it was', async () => {
   const { link, check, skews } = setup(600_000);
   await link.start();

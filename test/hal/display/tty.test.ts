@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Writable } from 'node:stream';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DisplaySize } from '../../../hal/display/types.ts';
@@ -156,6 +156,7 @@ test('a frame rendered before start is drawn by start; redraw() repaints everyth
 
 test('option path opens that device (here a plain file) for writing and closes it on stop', async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'scanpos-tty-')), 'tty');
+  writeFileSync(file, '');
   const display = new TtyDisplay({ size, path: file });
   await display.start();
   display.render({ rows: ['退款', '', ''] });
@@ -164,6 +165,25 @@ test('option path opens that device (here a plain file) for writing and closes i
   assert.ok(written.startsWith(ALT_SCREEN_ON));
   assert.ok(written.includes('退款'));
   assert.ok(written.endsWith(ALT_SCREEN_OFF));
+});
+
+test('a path naming a file is never truncated nor created: what was there stays, a missing path fails', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scanpos-tty-'));
+  const file = join(dir, 'ledger.journal');
+  writeFileSync(file, 'RECORDS THAT MUST STAY\n');
+  const display = new TtyDisplay({ size, path: file });
+  await display.start();
+  display.render({ rows: ['Welcome', '', ''] });
+  await display.stop();
+  assert.ok(readFileSync(file, 'utf8').startsWith('RECORDS THAT MUST STAY\n'));
+  const missing = join(dir, 'tty9');
+  try {
+    await new TtyDisplay({ size, path: missing }).start();
+    assert.unreachable('start should fail');
+  } catch (error) {
+    assert.match((error as Error).message, /cannot open display .*tty9: ENOENT/);
+  }
+  assert.not.ok(existsSync(missing), 'no file made');
 });
 
 test('start fails with a clear message when the device cannot be opened', async () => {
