@@ -29,6 +29,12 @@ export function defaultConfig(): Json {
 export function parseConfig(file: Json, baseDir: string): ConfigOutcome {
   const migrated = migrateConfig(file);
   if (!migrated.ok) return { ok: false, errors: [migrated.error] };
+  // The default link is the simulated host: a file that names a broker but
+  // not the link would run against it, approving sales no acquirer saw.
+  const network = migrated.file.network;
+  if (isObject(migrated.file.mqtt) && !(isObject(network) && network.driver !== undefined)) {
+    return { ok: false, errors: ['network.driver: the file sets mqtt but not network.driver, whose default "sim" is the built-in simulated host; set "network": {"driver": "mqtt"} (or "sim" on purpose)'] };
+  }
   const merged = mergeConfig(defaultConfig(), migrated.file);
   // Parsed once per start: zod's compiled fast path for objects would cost
   // more to make than it saves here (tens of ms on a small board).

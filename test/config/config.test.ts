@@ -80,4 +80,12 @@ test('a newer format is refused, an older one migrated step by step', () => {
   assert.not.ok(gap.ok);
 });
 
+test('a file that names a broker but not the link is refused: it would run against the simulated host', () => {
+  const out = parseConfig({ mqtt: { url: 'mqtt://broker.example:1883' } }, '/srv/pos');
+  assert.is(out.ok, false);
+  assert.match(out.ok ? '' : out.errors.join('\n'), /network\.driver.*"sim" is the built-in simulated host/);
+  assert.ok(parseConfig({ network: { driver: 'mqtt' }, mqtt: { url: 'mqtt://broker.example:1883' } }, '/srv/pos').ok);
+  assert.ok(parseConfig({ network: { driver: 'sim' }, mqtt: { url: 'mqtt://broker.example:1883' } }, '/srv/pos').ok, 'sim on purpose');
+});
+
 test.run();
