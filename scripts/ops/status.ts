@@ -44,19 +44,24 @@ const COLUMNS: Column[] = [
 
 export function statusTable(entries: readonly FleetEntry[], now: number, width: number): string {
   const since = (at: string | null | undefined) => (at ? age(now - Date.parse(at)) : '-');
-  return renderTable(
+  // A lost terminal's status is its last will, written when it connected:
+  // its time and queue are from then, not from when it was lost.
+  const will = (e: FleetEntry, cell: string) => (e.status?.state === 'lost' && cell !== '-' ? `${cell}*` : cell);
+  const table = renderTable(
     COLUMNS,
     entries.map((e) => [
       e.id,
       e.status?.state ?? 'unknown',
-      since(e.status?.at),
-      e.status?.pending === undefined ? '-' : String(e.status.pending),
-      e.status?.pending ? since(e.status.oldestAt) : '-',
+      will(e, since(e.status?.at)),
+      will(e, e.status?.pending === undefined ? '-' : String(e.status.pending)),
+      e.status?.pending ? will(e, since(e.status.oldestAt)) : '-',
       configCell(e),
       selftestCell(e, since),
     ]),
     width,
   );
+  const lost = entries.some((e) => e.status?.state === 'lost');
+  return lost ? `${table}\n* lost: as it stood at its last connect (its will), not when lost` : table;
 }
 
 /**

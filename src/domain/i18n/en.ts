@@ -174,7 +174,7 @@ export const en = {
     displayCheck: 'Every row, corner and character clear?',
     hintDisplay: 'OK yes  CLEAR fault  CANCEL skip',
     pressEveryKey: 'Press every key once. Still missing:',
-    scanAnything: 'Scan any code (the printer test page has one)',
+    scanAnything: 'Scan any code (a receipt’s order code will do)',
     scanned: 'Read',
     belongsTo: 'Network',
     notPaycode: 'not a payment code',

@@ -157,7 +157,7 @@ export const zhCN: Messages = {
     displayCheck: '每行、四角和文字都清楚吗？',
     hintDisplay: '确认 是  清除 故障  取消 跳过',
     pressEveryKey: '每个键按一次。尚未按：',
-    scanAnything: '扫任意码（打印测试页上有）',
+    scanAnything: '扫任意码（小票上的订单码即可）',
     scanned: '读到',
     belongsTo: '网络',
     notPaycode: '不是付款码',
