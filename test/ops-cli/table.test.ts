@@ -42,7 +42,8 @@ test('status table: queue and its oldest refund, config version and report, self
   for (const line of table.split('\n')) assert.ok(cellWidth(line) <= 80, `wider than 80: ${line}`);
   assert.equal(row(table, 'T1001'), ['T1001', 'online', '5m', '3', '3h05m', 'v7', 'pass 2d00h ago']);
   const lost = row(table, 'T1002');
-  assert.equal(lost.slice(0, 5), ['T1002', 'lost', '1m', '0', '-']);
+  assert.equal(lost.slice(0, 5), ['T1002', 'lost', '1m*', '0*', '-'], 'a lost row shows its will’s time and queue, marked');
+  assert.match(table, /^\* lost: as it stood at its last connect/m);
   assert.match(lost[5]!, /^v7, v8 rejected/);
   assert.match(lost[6]!, /^FAIL printer,/);
   assert.match(statusTable([{ id: 'T1003', desiredVersion: 9 }], NOW, 80), /T1003 +unknown .* v9 pushed/);
