@@ -14,7 +14,8 @@ const USAGE = `usage:
                                    frame shown (src/runtime/control.ts)
   scanpos host --mqtt URL [--orders FILE] [--data DIR] [--shared] [--prefix pos]
                                    the reference acquirer host (demo orders unless --orders)
-  scanpos hash-pin PIN             print the hash to put in security.supervisorPinHash / technicianPinHash
+  scanpos hash-pin [PIN]           print the hash to put in security.supervisorPinHash / technicianPinHash
+                                   (no PIN: read from stdin, not echoed, kept out of shell history)
   scanpos ops COMMAND ...          ops tools: keygen, status, push-config, cmd (scanpos ops help)
   scanpos help                     this text`;
 
@@ -44,13 +45,36 @@ export async function main(argv: string[]): Promise<number> {
 
 async function hashPinCommand(args: string[]): Promise<number> {
   const { hashPin, isValidPin } = await import('./domain/pin.ts');
-  const pin = args[0];
-  if (args.length !== 1 || !pin || !isValidPin(pin)) {
-    process.stderr.write('scanpos hash-pin: give one PIN of 4 to 12 digits\n');
+  // Without an argument the PIN is read from stdin, so that it stays out of
+  // the shell's history and the process list.
+  const pin = args.length === 0 ? await readPin() : args[0];
+  if (args.length > 1 || !pin || !isValidPin(pin)) {
+    process.stderr.write('scanpos hash-pin: give one PIN of 4 to 12 digits (as the argument, or on stdin)\n');
     return 2;
   }
   process.stdout.write(hashPin(pin) + '\n');
   return 0;
+}
+
+/** One line from stdin; typed at a terminal, it is not echoed. */
+async function readPin(): Promise<string> {
+  const input = process.stdin;
+  if (input.isTTY) {
+    process.stderr.write('PIN: ');
+    input.setRawMode(true);
+  }
+  let text = '';
+  input.setEncoding('utf8');
+  for await (const chunk of input) {
+    text += chunk as string;
+    if (/[\r\n\u0003\u0004]/.test(text)) break;
+  }
+  if (input.isTTY) {
+    input.setRawMode(false);
+    process.stderr.write('\n');
+  }
+  input.pause();
+  return text.split(/[\r\n\u0003\u0004]/)[0]!.trim();
 }
 
 async function hostCommand(args: string[]): Promise<number> {
