@@ -23,6 +23,7 @@ export const selftestKeypad: ScreenDef<'selftest.keypad'> = {
   },
   view(screen, ctx) {
     const w = t(ctx);
-    return { title: w.selftest.names.keypad, lines: [w.selftest.pressEveryKey, '', keyList(screen.missing)] };
+    // CANCEL is one of the keys under test, so the way out is to wait: say so.
+    return { title: w.selftest.names.keypad, lines: [w.selftest.pressEveryKey, '', keyList(screen.missing)], footer: w.selftest.keypadEnds(TEST_TIMEOUT_MS / 1000) };
   },
 };

@@ -55,6 +55,7 @@ test('full self-test: display pattern, keypad, scanner, then the automatic tests
 
   assert.is(d.screen, 'selftest.keypad');
   assert.match(d.text(), /Still missing: 0 1 2 3 4 5 6 7 8 9 OK CLEAR CANCEL F1 F2 F3 F4/);
+  assert.match(d.text(), /No key for 30 s ends the test/, "CANCEL is under test: the screen says how the test ends");
   d.keys('0123456789');
   assert.match(d.text(), /Still missing: OK CLEAR CANCEL F1 F2 F3 F4/);
   d.keys('[OK][CLEAR][CANCEL][F1][F2][F3]');

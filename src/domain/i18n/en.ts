@@ -173,6 +173,7 @@ export const en = {
     status: { pass: 'PASS', fail: 'FAIL', skipped: 'SKIPPED' },
     displayCheck: 'Every row, corner and character clear?',
     hintDisplay: 'OK yes  CLEAR fault  CANCEL skip',
+    keypadEnds: (s: number) => `No key for ${s} s ends the test`,
     pressEveryKey: 'Press every key once. Still missing:',
     scanAnything: 'Scan any code (a receipt’s order code will do)',
     scanned: 'Read',

@@ -156,6 +156,7 @@ export const zhCN: Messages = {
     status: { pass: '通过', fail: '失败', skipped: '跳过' },
     displayCheck: '每行、四角和文字都清楚吗？',
     hintDisplay: '确认 是  清除 故障  取消 跳过',
+    keypadEnds: (s: number) => `${s} 秒不按键即结束测试`,
     pressEveryKey: '每个键按一次。尚未按：',
     scanAnything: '扫任意码（小票上的订单码即可）',
     scanned: '读到',
