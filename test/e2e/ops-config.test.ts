@@ -179,41 +179,35 @@ for (const broker of e2eBrokers()) {
       assert.is(t.running.devices.link.status().connected, true);
       assert.equal(t.running.terminal.machine.ctx.receipt.header, []);
       // Still reachable by ops: a command is answered.
-      const cmd = command(TID, 'status');
-      await s.ops.publishAsync(`${BASE}/cmd`, JSON.stringify(signEnvelope(cmd, KEY)), { qos: 1 });
-      const answer = await within(
-        (async () => {
-          for (;;) {
-            const m = s.seen.find((x) => x.topic === 'cmd/res');
-            if (m) return m.body as unknown as CommandResult;
-            await new Promise((r) => setTimeout(r, 10));
-          }
-        })(),
-        3000,
-        'a command answer',
-      );
+      const { cmd, answer } = await statusCommand(s);
       assert.equal([answer.id, answer.ok], [cmd.id, true]);
     }));
 
   test(`${broker.name}: a command is answered on cmd/res`, () =>
     withOps(broker, async (s) => {
       await s.start();
-      const cmd = command(TID, 'status');
-      await s.ops.publishAsync(`${BASE}/cmd`, JSON.stringify(signEnvelope(cmd, KEY)), { qos: 1 });
-      const answer = await within(
-        (async () => {
-          for (;;) {
-            const m = s.seen.find((x) => x.topic === 'cmd/res');
-            if (m) return m.body as unknown as CommandResult;
-            await new Promise((r) => setTimeout(r, 10));
-          }
-        })(),
-        3000,
-        'a command answer',
-      );
+      const { cmd, answer } = await statusCommand(s);
       assert.equal([answer.id, answer.ok], [cmd.id, true]);
       assert.is((answer.result as { state: string }).state, 'online');
     }));
+}
+
+/** Ops send a signed `status` command; resolves with it and the terminal's answer on cmd/res. */
+async function statusCommand(s: OpsStack): Promise<{ cmd: ReturnType<typeof command>; answer: CommandResult }> {
+  const cmd = command(TID, 'status');
+  await s.ops.publishAsync(`${BASE}/cmd`, JSON.stringify(signEnvelope(cmd, KEY)), { qos: 1 });
+  const answer = await within(
+    (async () => {
+      for (;;) {
+        const m = s.seen.find((x) => x.topic === 'cmd/res');
+        if (m) return m.body as unknown as CommandResult;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })(),
+    3000,
+    'a command answer',
+  );
+  return { cmd, answer };
 }
 
 test.run();

@@ -12,14 +12,19 @@ async function queuedRefund(t: TestTerminal, amountKeys: string): Promise<void> 
   t.keys('[OK]');
 }
 
+/** Two refunds queued offline, declined on replay: the home screen shows the first alert of two. */
+async function twoAlerts(t: TestTerminal): Promise<void> {
+  await lookUpThenDrop(t, '2026000000000008', /Left: 99\.00/);
+  await queuedRefund(t, '500');
+  await queuedRefund(t, '600');
+  t.devices.link!.restore();
+  await t.see(/Queued refund 5\.00 .*DECLINED.*1 more/, 5000);
+}
+
 test('each alert is shown until it is dismissed; CLEAR dismisses one', async () => {
   const t = await TestTerminal.start(simConfig(tempDir()));
   try {
-    await lookUpThenDrop(t, '2026000000000008', /Left: 99\.00/);
-    await queuedRefund(t, '500');
-    await queuedRefund(t, '600');
-    t.devices.link!.restore();
-    await t.see(/Queued refund 5\.00 .*DECLINED.*1 more/, 5000);
+    await twoAlerts(t);
     t.keys('[CLEAR]');
     const second = await t.see(/Queued refund 6\.00 .*DECLINED/);
     assert.not.match(second, /1 more/);
@@ -34,11 +39,7 @@ test('each alert is shown until it is dismissed; CLEAR dismisses one', async () 
 test('CLEAR pressed twice on one alert dismisses that alert only, never the next one unseen', async () => {
   const t = await TestTerminal.start(simConfig(tempDir()));
   try {
-    await lookUpThenDrop(t, '2026000000000008', /Left: 99\.00/);
-    await queuedRefund(t, '500');
-    await queuedRefund(t, '600');
-    t.devices.link!.restore();
-    await t.see(/Queued refund 5\.00 .*DECLINED.*1 more/, 5000);
+    await twoAlerts(t);
     // The second press comes before the first one's durable write is done: the screen still shows 5.00.
     t.keys('[CLEAR][CLEAR]');
     await t.running.terminal.settled();
