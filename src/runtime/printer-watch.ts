@@ -54,7 +54,7 @@ export class PrinterWatch {
   #shown: string | undefined;
   /** Jobs handed to the printer and not finished. */
   #printing = 0;
-  #checking: Promise<void> | undefined;
+  #checking: Promise<PrinterStatus> | undefined;
   /** A check was asked for while printing: run it once the printer is idle. */
   #checkWanted = false;
   #lastCheck = 0;
@@ -174,14 +174,23 @@ export class PrinterWatch {
       this.#checkWanted = true;
       return Promise.resolve();
     }
+    return this.status().then(() => undefined);
+  }
+
+  /**
+   * Asks the printer now and takes its answer in; a query already under way
+   * is shared, so that the self-test and this watch never ask twice at once.
+   */
+  status(): Promise<PrinterStatus> {
     this.#checking ??= this.#query().finally(() => (this.#checking = undefined));
     return this.#checking;
   }
 
-  async #query(): Promise<void> {
+  async #query(): Promise<PrinterStatus> {
     this.#lastCheck = this.#o.clock.now();
     const status = await this.#o.printer.status().catch((err: unknown): PrinterStatus => ({ ok: false, reason: 'error', detail: String(err) }));
     this.#apply(status);
+    return status;
   }
 
   async #job(doc: PrintDocument): Promise<PrintOutcome> {

@@ -16,7 +16,7 @@ import { Submitter } from '../sync/submit.ts';
 import { ClockCheck } from '../sync/clock-check.ts';
 import { Settlement } from '../sync/settlement.ts';
 import { Housekeeping } from './housekeeping.ts';
-import type { Alerts } from './alerts.ts';
+import type { Alert, Alerts } from './alerts.ts';
 import type { Clock } from './clock.ts';
 import type { Devices } from './devices.ts';
 import type { Logger } from './log.ts';
@@ -164,7 +164,18 @@ export class Terminal {
       locale: () => this.#machine.ctx.locale,
       notice: (add, remove) => this.#notice(add, remove),
     });
-    this.selfTest = new SelfTest({ config, devices, ledger, host, clock, logger, busy: () => isBusy(this.#machine), notice: (add, remove) => this.#notice(add, remove) });
+    this.selfTest = new SelfTest({
+      config,
+      devices,
+      ledger,
+      host,
+      clock,
+      logger,
+      busy: () => isBusy(this.#machine),
+      notice: (add, remove) => this.#notice(add, remove),
+      // One status query at start-up, not one for the watch and one for the boot check.
+      printer: { status: () => this.printerWatch.status(), print: (doc) => devices.printer.print(doc) },
+    });
     const ctx = contextFrom(config, host.online());
     this.#transient = [...(options.notices ?? [])];
     this.#machine = initialMachine({ ...ctx, notices: this.#noticeTexts(ctx.locale) }, clock.now());
@@ -257,9 +268,7 @@ export class Terminal {
 
   /** Alerts first (they outlive a restart), then passing notices. */
   #noticeTexts(locale: Ctx['locale']): string[] {
-    const words = messages(locale);
-    const alerts = this.#o.alerts.list().map((a) => words.replayDeclined(a.orderId, formatCents(a.amountCents, locale, a.currency), a.code));
-    return [...alerts, ...this.#transient];
+    return [...this.#o.alerts.list().map((a) => alertText(a, locale)), ...this.#transient];
   }
 
   #publishNotices(): void {
@@ -271,8 +280,7 @@ export class Terminal {
     // The notice the merchant saw, not whatever is first by now: a second
     // CLEAR pressed before the first one's write is done (the screen still
     // shows the same notice) must not dismiss the next alert unseen.
-    const words = messages(this.#machine.ctx.locale);
-    const alert = this.#o.alerts.list().find((a) => words.replayDeclined(a.orderId, formatCents(a.amountCents, this.#machine.ctx.locale, a.currency), a.code) === shown);
+    const alert = this.#o.alerts.list().find((a) => alertText(a, this.#machine.ctx.locale) === shown);
     if (alert) await this.#o.alerts.remove(alert.id);
     else if (shown !== undefined && this.#transient.includes(shown) && !(await this.printerWatch.dismiss(shown))) {
       this.#transient = this.#transient.filter((n) => n !== shown);
@@ -436,6 +444,11 @@ export class Terminal {
         return { type: 'synced', queued: ledger.outbox().length, at: at() };
     }
   }
+}
+
+/** The home-screen text of a replay-decline alert (shown, and matched when dismissed). */
+function alertText(a: Alert, locale: Ctx['locale']): string {
+  return messages(locale).replayDeclined(a.orderId, formatCents(a.amountCents, locale, a.currency), a.code);
 }
 
 export const APP_VERSION = 'scanpos/0.1.0';

@@ -18,7 +18,7 @@ export interface PrinterCheckOptions {
   noPageReason?: string;
 }
 
-export async function checkPrinter(printer: Printer, options: PrinterCheckOptions = {}): Promise<CheckOutcome> {
+export async function checkPrinter(printer: Pick<Printer, 'status' | 'print'>, options: PrinterCheckOptions = {}): Promise<CheckOutcome> {
   const status = await printer.status();
   const notes: string[] = [];
   if (!status.ok && status.reason !== 'unsupported') {

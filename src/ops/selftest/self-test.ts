@@ -28,6 +28,7 @@ import type { Logger } from '../../runtime/log.ts';
 import type { HostClient } from '../../sync/host-client.ts';
 import { checkIndicators } from './indicators.ts';
 import { checkNetwork } from './network.ts';
+import type { Printer } from '../../../hal/printer/types.ts';
 import { checkPrinter } from './printer.ts';
 import { runChecks, type Check, type CheckOutcome } from './runner.ts';
 import { checkStorage } from './storage.ts';
@@ -43,6 +44,8 @@ export interface SelfTestOptions {
   busy: () => boolean;
   /** Adds and/or removes a home-screen notice. */
   notice: (add: string | undefined, remove?: string) => void;
+  /** How the printer is asked (default the device itself; the terminal's printer watch shares its queries). */
+  printer?: Pick<Printer, 'status' | 'print'>;
 }
 
 /** A check that hangs past this is failed. */
@@ -74,7 +77,7 @@ export class SelfTest {
     const page = testPageDocument(this.#docContext());
     const plan: Array<[AutomaticTest, Check]> = automatic
       ? [
-          ['printer', () => checkPrinter(this.#o.devices.printer, { page })],
+          ['printer', () => checkPrinter(this.#printer, { page })],
           ['network', () => this.#network(false)],
           ['storage', () => this.#storage(true)],
           ['indicators', () => checkIndicators(this.#o.devices.indicators, { fitted: this.#indicatorsFitted() })],
@@ -90,7 +93,7 @@ export class SelfTest {
     const skipped = INTERACTIVE_TESTS.map((name): SelfTestResult => ({ name, status: 'skipped', ms: 0, detail: NEEDS_TECHNICIAN }));
     const page = busy ? undefined : testPageDocument(this.#docContext());
     const results = await this.#run([
-      ['printer', () => checkPrinter(this.#o.devices.printer, page ? { page } : { noPageReason: 'no test page: a transaction is on screen' })],
+      ['printer', () => checkPrinter(this.#printer, page ? { page } : { noPageReason: 'no test page: a transaction is on screen' })],
       ['network', () => this.#network(false)],
       ['storage', () => this.#storage(true)],
       ['indicators', async (): Promise<CheckOutcome> =>
@@ -110,7 +113,7 @@ export class SelfTest {
   async #boot(): Promise<SelfTestReport> {
     const results = await this.#run([
       ['storage', () => this.#storage(false)],
-      ['printer', () => checkPrinter(this.#o.devices.printer, { noPageReason: 'status only at start-up' })],
+      ['printer', () => checkPrinter(this.#printer, { noPageReason: 'status only at start-up' })],
       ['network', () => this.#network(true)],
     ]);
     const report = await this.#finish('boot', results);
@@ -130,6 +133,10 @@ export class SelfTest {
       this.#bootNotices.push(text);
       this.#o.notice(text);
     }
+  }
+
+  get #printer(): Pick<Printer, 'status' | 'print'> {
+    return this.#o.printer ?? this.#o.devices.printer;
   }
 
   #run(plan: ReadonlyArray<readonly [AutomaticTest, Check]>): Promise<SelfTestResult[]> {
